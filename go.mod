@@ -1,0 +1,3 @@
+module github.com/gorgonia-ext/convtranspose
+
+go 1.26

@@ -1,0 +1,174 @@
+package conv
+
+import "gonum.org/v1/gonum/blas"
+
+// Transposed computes the transposed convolution small → big:
+//
+//	big[n, cb, hb, wb] = bias[cb] + Σ small[n, cs, hs, ws] · filter[cs, cb mod (CB/G), kh, kw]
+//
+// over the taps that reach (hb, wb), for cs in cb's group. bias may be nil.
+// big is overwritten. impl may be nil for DefaultBLAS.
+func Transposed[T Float](impl BLAS, g Geometry, small, filter, bias, big []T) {
+	checkLen("small", len(small), g.SmallLen())
+	checkLen("filter", len(filter), g.FilterLen())
+	checkLen("big", len(big), g.BigLen())
+	fillBias(big[:g.BigLen()], bias, g.BigChannels, g.bigPlane())
+	if g.SmallLen() == 0 || g.BigLen() == 0 {
+		return
+	}
+	sp, rows := g.smallPlane(), g.colRows()
+	csg, rowsG := g.SmallChannels/g.Groups, rows/g.Groups
+	chunk := chunkImages(g)
+	cols := getBuffer[T](rows * chunk * sp)
+	defer putBuffer(cols)
+	packed := getBuffer[T](g.SmallChannels * chunk * sp)
+	defer putBuffer(packed)
+	for first := 0; first < g.Batch; first += chunk {
+		count := min(chunk, g.Batch-first)
+		ld := count * sp
+		x := small[first*g.SmallChannels*sp:]
+		if count > 1 {
+			pack(small, g.SmallChannels, sp, first, count, packed.data)
+			x = packed.data
+		}
+		for gr := 0; gr < g.Groups; gr++ {
+			// cols_g (rowsG × ld) = W_gᵀ (rowsG × csg) · x_g (csg × ld)
+			gemm(impl, blas.Trans, blas.NoTrans, rowsG, ld, csg,
+				1, filter[gr*csg*rowsG:], rowsG,
+				x[gr*csg*ld:], ld,
+				0, cols.data[gr*rowsG*ld:], ld)
+		}
+		col2im(g, cols.data, first, count, big)
+	}
+}
+
+// Convolve computes the convolution big → small, the adjoint of Transposed
+// for the same filter:
+//
+//	small[n, cs, hs, ws] = bias[cs] + Σ big[n, cb, hb, wb] · filter[cs, cb mod (CB/G), kh, kw]
+//
+// bias may be nil. small is overwritten.
+func Convolve[T Float](impl BLAS, g Geometry, big, filter, bias, small []T) {
+	checkLen("big", len(big), g.BigLen())
+	checkLen("filter", len(filter), g.FilterLen())
+	checkLen("small", len(small), g.SmallLen())
+	if g.SmallLen() == 0 {
+		return
+	}
+	sp, rows := g.smallPlane(), g.colRows()
+	csg, rowsG := g.SmallChannels/g.Groups, rows/g.Groups
+	chunk := chunkImages(g)
+	cols := getBuffer[T](rows * chunk * sp)
+	defer putBuffer(cols)
+	packed := getBuffer[T](g.SmallChannels * chunk * sp)
+	defer putBuffer(packed)
+	for first := 0; first < g.Batch; first += chunk {
+		count := min(chunk, g.Batch-first)
+		ld := count * sp
+		im2col(g, big, first, count, cols.data)
+		y := small[first*g.SmallChannels*sp:]
+		if count > 1 {
+			y = packed.data
+		}
+		for gr := 0; gr < g.Groups; gr++ {
+			// y_g (csg × ld) = W_g (csg × rowsG) · cols_g (rowsG × ld)
+			gemm(impl, blas.NoTrans, blas.NoTrans, csg, ld, rowsG,
+				1, filter[gr*csg*rowsG:], rowsG,
+				cols.data[gr*rowsG*ld:], ld,
+				0, y[gr*csg*ld:], ld)
+		}
+		if count > 1 {
+			unpack(packed.data, g.SmallChannels, sp, first, count, small)
+		}
+	}
+	addBias(small[:g.SmallLen()], bias, g.SmallChannels, sp)
+}
+
+// FilterGrad computes the filter that both Transposed and Convolve
+// differentiate to:
+//
+//	filter[cs, cb mod (CB/G), kh, kw] = Σ small[n, cs, hs, ws] · big[n, cb, hb, wb]
+//
+// filter is overwritten.
+func FilterGrad[T Float](impl BLAS, g Geometry, small, big, filter []T) {
+	checkLen("small", len(small), g.SmallLen())
+	checkLen("big", len(big), g.BigLen())
+	checkLen("filter", len(filter), g.FilterLen())
+	filter = filter[:g.FilterLen()]
+	clear(filter)
+	if g.SmallLen() == 0 {
+		return
+	}
+	sp, rows := g.smallPlane(), g.colRows()
+	csg, rowsG := g.SmallChannels/g.Groups, rows/g.Groups
+	chunk := chunkImages(g)
+	cols := getBuffer[T](rows * chunk * sp)
+	defer putBuffer(cols)
+	packed := getBuffer[T](g.SmallChannels * chunk * sp)
+	defer putBuffer(packed)
+	for first := 0; first < g.Batch; first += chunk {
+		count := min(chunk, g.Batch-first)
+		ld := count * sp
+		im2col(g, big, first, count, cols.data)
+		x := small[first*g.SmallChannels*sp:]
+		if count > 1 {
+			pack(small, g.SmallChannels, sp, first, count, packed.data)
+			x = packed.data
+		}
+		for gr := 0; gr < g.Groups; gr++ {
+			// W_g (csg × rowsG) += x_g (csg × ld) · cols_gᵀ (ld × rowsG)
+			gemm(impl, blas.NoTrans, blas.Trans, csg, rowsG, ld,
+				1, x[gr*csg*ld:], ld,
+				cols.data[gr*rowsG*ld:], ld,
+				1, filter[gr*csg*rowsG:], rowsG)
+		}
+	}
+}
+
+// BiasGrad sums a batch laid out (N, C, plane) over the batch and the plane
+// into bias (length C), overwriting it.
+func BiasGrad[T Float](batch []T, channels, plane int, bias []T) {
+	checkLen("bias", len(bias), channels)
+	clear(bias[:channels])
+	if channels == 0 || plane == 0 {
+		return
+	}
+	n := len(batch) / (channels * plane)
+	for i := 0; i < n; i++ {
+		for c := 0; c < channels; c++ {
+			var s T
+			for _, v := range batch[(i*channels+c)*plane:][:plane] {
+				s += v
+			}
+			bias[c] += s
+		}
+	}
+}
+
+// fillBias sets every plane of dst (N, C, plane) to its channel's bias, or
+// to zero when bias is nil.
+func fillBias[T Float](dst, bias []T, channels, plane int) {
+	if bias == nil {
+		clear(dst)
+		return
+	}
+	for i := 0; i < len(dst); i += plane {
+		b := bias[(i/plane)%channels]
+		for j := range dst[i : i+plane] {
+			dst[i+j] = b
+		}
+	}
+}
+
+// addBias adds each channel's bias to its planes of dst (N, C, plane).
+func addBias[T Float](dst, bias []T, channels, plane int) {
+	if bias == nil || plane == 0 {
+		return
+	}
+	for i := 0; i < len(dst); i += plane {
+		b := bias[(i/plane)%channels]
+		for j := range dst[i : i+plane] {
+			dst[i+j] += b
+		}
+	}
+}

@@ -1,0 +1,178 @@
+package conv
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+)
+
+// testGeometries sweeps sizes that include 0 and 1, every parameter, big
+// sizes past the kernel's reach and negative padding, and batches large
+// enough to be folded into several chunks.
+func testGeometries() []Geometry {
+	base := Geometry{Batch: 2, Groups: 1, SmallChannels: 3, BigChannels: 2, SmallH: 3, SmallW: 4,
+		KernelH: 3, KernelW: 2, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1}
+	var gs []Geometry
+	add := func(edit func(*Geometry)) {
+		g := base
+		edit(&g)
+		// The natural big size, plus whatever extra the edit asked for.
+		g.BigH += (g.SmallH-1)*g.StrideH + (g.KernelH-1)*g.DilationH + 1 - 2*g.PadTop
+		g.BigW += (g.SmallW-1)*g.StrideW + (g.KernelW-1)*g.DilationW + 1 - 2*g.PadLeft
+		gs = append(gs, g)
+	}
+	add(func(g *Geometry) {})
+	add(func(g *Geometry) { g.StrideH, g.StrideW = 2, 3 })
+	add(func(g *Geometry) { g.PadTop, g.PadLeft = 1, 1 })
+	add(func(g *Geometry) { g.DilationH, g.DilationW = 2, 3 })
+	add(func(g *Geometry) { g.StrideH, g.StrideW, g.BigH, g.BigW = 2, 2, 1, 1 }) // output padding
+	add(func(g *Geometry) { g.DilationH, g.BigH = 3, 2 })                        // padding below the dilation
+	add(func(g *Geometry) { g.PadTop, g.PadLeft = -1, -2 })                      // negative padding
+	add(func(g *Geometry) { g.Groups, g.SmallChannels, g.BigChannels = 2, 4, 6 })
+	add(func(g *Geometry) { g.Groups, g.SmallChannels, g.BigChannels = 3, 3, 3 }) // depthwise
+	add(func(g *Geometry) { g.KernelH, g.KernelW = 1, 1 })
+	add(func(g *Geometry) { g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft = 4, 4, 2, 2, 1, 1 })
+	add(func(g *Geometry) { g.SmallH, g.SmallW = 1, 1 })
+	add(func(g *Geometry) { g.Batch = 0 })
+	add(func(g *Geometry) { g.Batch = 1 })
+	add(func(g *Geometry) { g.Batch, g.SmallH, g.SmallW = 70, 2, 3 }) // several folded chunks, last one short
+	add(func(g *Geometry) { g.SmallChannels, g.BigChannels, g.Groups = 1, 1, 1 })
+	add(func(g *Geometry) { g.PadTop, g.PadLeft = 2, 2 }) // padding leaves a 1x1 image
+	add(func(g *Geometry) { g.SmallH = 0 })
+	return gs
+}
+
+func randSlice(rng *rand.Rand, n int) []float64 {
+	s := make([]float64, n)
+	for i := range s {
+		s[i] = rng.NormFloat64()
+	}
+	return s
+}
+
+func convert[T Float](s []float64) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[i] = T(v)
+	}
+	return out
+}
+
+func assertClose[T Float](t *testing.T, what string, got []T, want []float64, tol float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: length %d, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if d := math.Abs(float64(got[i]) - want[i]); d > tol*(1+math.Abs(want[i])) || math.IsNaN(float64(got[i])) {
+			t.Fatalf("%s[%d] = %v, want %v (|diff| %g)", what, i, got[i], want[i], d)
+		}
+	}
+}
+
+func testPasses[T Float](t *testing.T, tol float64) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, g := range testGeometries() {
+		t.Run(fmt.Sprintf("%+v", g), func(t *testing.T) {
+			if err := g.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			small64, big64 := randSlice(rng, g.SmallLen()), randSlice(rng, g.BigLen())
+			filter64 := randSlice(rng, g.FilterLen())
+			bigBias64, smallBias64 := randSlice(rng, g.BigChannels), randSlice(rng, g.SmallChannels)
+			small, big, filter := convert[T](small64), convert[T](big64), convert[T](filter64)
+			bigBias, smallBias := convert[T](bigBias64), convert[T](smallBias64)
+			inputs := [][]T{slices.Clone(small), slices.Clone(big), slices.Clone(filter), slices.Clone(bigBias), slices.Clone(smallBias)}
+
+			// Outputs start as NaN: every element must be overwritten.
+			gotBig := nanSlice[T](g.BigLen())
+			Transposed(nil, g, small, filter, bigBias, gotBig)
+			assertClose(t, "Transposed", gotBig, refTransposed(g, small64, filter64, bigBias64), tol)
+			Transposed(nil, g, small, filter, nil, gotBig)
+			assertClose(t, "Transposed without bias", gotBig, refTransposed(g, small64, filter64, nil), tol)
+
+			gotSmall := nanSlice[T](g.SmallLen())
+			Convolve(nil, g, big, filter, smallBias, gotSmall)
+			assertClose(t, "Convolve", gotSmall, refConvolve(g, big64, filter64, smallBias64), tol)
+
+			gotFilter := nanSlice[T](g.FilterLen())
+			FilterGrad(nil, g, small, big, gotFilter)
+			assertClose(t, "FilterGrad", gotFilter, refFilterGrad(g, small64, big64), tol)
+
+			for i, in := range [][]T{small, big, filter, bigBias, smallBias} {
+				if !slices.Equal(in, inputs[i]) {
+					t.Fatalf("input %d was modified", i)
+				}
+			}
+		})
+	}
+}
+
+func nanSlice[T Float](n int) []T {
+	s := make([]T, n)
+	for i := range s {
+		s[i] = T(math.NaN())
+	}
+	return s
+}
+
+func TestPassesFloat64(t *testing.T) { testPasses[float64](t, 1e-12) }
+func TestPassesFloat32(t *testing.T) { testPasses[float32](t, 1e-4) }
+
+// TestAdjoint checks ⟨Convolve(big), small⟩ = ⟨big, Transposed(small)⟩, an
+// identity that involves no reference implementation.
+func TestAdjoint(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, g := range testGeometries() {
+		small, big, filter := randSlice(rng, g.SmallLen()), randSlice(rng, g.BigLen()), randSlice(rng, g.FilterLen())
+		conv := make([]float64, g.SmallLen())
+		Convolve(nil, g, big, filter, nil, conv)
+		tr := make([]float64, g.BigLen())
+		Transposed(nil, g, small, filter, nil, tr)
+		lhs, rhs := dot(conv, small), dot(big, tr)
+		if math.Abs(lhs-rhs) > 1e-10*(1+math.Abs(lhs)) {
+			t.Errorf("%+v: <Conv(big), small> = %v, <big, Transposed(small)> = %v", g, lhs, rhs)
+		}
+	}
+}
+
+func dot(a, b []float64) float64 {
+	var s float64
+	for i := range a {
+		s += a[i] * b[i]
+	}
+	return s
+}
+
+// TestDeterministic checks that the results are the same bits whatever
+// GOMAXPROCS, on sizes on both sides of the parallel threshold.
+func TestDeterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, side := range []int{8, 40} {
+		g := Geometry{Batch: 3, Groups: 1, SmallChannels: 16, BigChannels: 8, SmallH: side, SmallW: side,
+			BigH: 2 * side, BigW: 2 * side, KernelH: 4, KernelW: 4, StrideH: 2, StrideW: 2,
+			DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1}
+		small := convert[float32](randSlice(rng, g.SmallLen()))
+		big := convert[float32](randSlice(rng, g.BigLen()))
+		filter := convert[float32](randSlice(rng, g.FilterLen()))
+		run := func(procs int) (tb, cs, fg []float32) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			tb, cs, fg = make([]float32, g.BigLen()), make([]float32, g.SmallLen()), make([]float32, g.FilterLen())
+			Transposed(nil, g, small, filter, nil, tb)
+			Convolve(nil, g, big, filter, nil, cs)
+			FilterGrad(nil, g, small, big, fg)
+			return
+		}
+		t1, c1, f1 := run(1)
+		t4, c4, f4 := run(4)
+		if !slices.Equal(t1, t4) || !slices.Equal(c1, c4) || !slices.Equal(f1, f4) {
+			t.Errorf("side %d: results differ between GOMAXPROCS 1 and 4", side)
+		}
+	}
+}

@@ -1,0 +1,77 @@
+package conv
+
+import "sync"
+
+// maxColumnElems bounds the column buffer: a batch is processed in chunks of
+// images whose columns fit in it (at least one image per chunk).
+const maxColumnElems = 4 << 20
+
+// minFoldedColumns is the GEMM width worth reaching by folding images into one
+// chunk; below it, small images would give thin, slow GEMMs.
+const minFoldedColumns = 256
+
+// chunkImages returns how many images one pass processes at a time.
+func chunkImages(g Geometry) int {
+	sp := g.smallPlane()
+	if sp == 0 || g.Batch <= 1 {
+		return max(g.Batch, 1)
+	}
+	n := min(g.Batch, (minFoldedColumns+sp-1)/sp)
+	for n > 1 && n*sp*g.colRows() > maxColumnElems {
+		n--
+	}
+	return n
+}
+
+// buffer is a reusable scratch slice.
+type buffer[T Float] struct{ data []T }
+
+var pools = [2]sync.Pool{}
+
+func poolOf[T Float]() *sync.Pool {
+	var zero T
+	if _, ok := any(zero).(float32); ok {
+		return &pools[0]
+	}
+	return &pools[1]
+}
+
+// getBuffer returns a scratch slice of length n from a pool; its contents are
+// undefined. Return it with putBuffer.
+func getBuffer[T Float](n int) *buffer[T] {
+	b, _ := poolOf[T]().Get().(*buffer[T])
+	if b == nil {
+		b = new(buffer[T])
+	}
+	if cap(b.data) < n {
+		b.data = make([]T, n)
+	}
+	b.data = b.data[:n]
+	return b
+}
+
+func putBuffer[T Float](b *buffer[T]) { poolOf[T]().Put(b) }
+
+// pack copies channels of images [first, first+count) of a batch laid out
+// (N, C, plane) into dst laid out (C, count·plane): the layout of a folded
+// GEMM operand.
+func pack[T Float](src []T, channels, plane, first, count int, dst []T) {
+	ld := count * plane
+	for i := 0; i < count; i++ {
+		img := src[(first+i)*channels*plane:]
+		for c := 0; c < channels; c++ {
+			copy(dst[c*ld+i*plane:c*ld+(i+1)*plane], img[c*plane:(c+1)*plane])
+		}
+	}
+}
+
+// unpack is the inverse of pack.
+func unpack[T Float](src []T, channels, plane, first, count int, dst []T) {
+	ld := count * plane
+	for i := 0; i < count; i++ {
+		img := dst[(first+i)*channels*plane:]
+		for c := 0; c < channels; c++ {
+			copy(img[c*plane:(c+1)*plane], src[c*ld+i*plane:c*ld+(i+1)*plane])
+		}
+	}
+}

@@ -53,9 +53,10 @@ type config struct {
 	groups        int
 	bias          *gorgonia.Node
 	outputSize    [2]int
+	outputShape   [2]int
 	autoPad       AutoPad
 
-	hasPads, hasOutputPadding, hasOutputSize bool
+	hasPads, hasOutputPadding, hasOutputSize, hasOutputShape bool
 }
 
 func defaultConfig() config {
@@ -94,10 +95,10 @@ func WithPads(top, bottom, left, right int) Option {
 }
 
 // WithAutoPad derives the padding from the input size, as ONNX's auto_pad
-// does. The default is AutoPadNotSet. Combined with WithOutputSize, the
-// total padding that gives the requested size is split between the two ends
-// as the mode says (ONNX's output_shape). It cannot be combined with
-// WithPadding or WithPads. Conv2d accepts AutoPadNotSet and AutoPadValid.
+// does. The default is AutoPadNotSet. For ConvTranspose2d, the SAME modes
+// give an output of stride times the input; for Conv2d, of the input
+// divided by the stride, rounded up. It cannot be combined with WithPadding
+// or WithPads.
 func WithAutoPad(mode AutoPad) Option {
 	return func(c *config) { c.autoPad = mode }
 }
@@ -130,11 +131,25 @@ func WithBias(b *gorgonia.Node) Option {
 }
 
 // WithOutputSize asks ConvTranspose2d for an output of h×w, as the
-// output_size argument of PyTorch's ConvTranspose2d does: the output padding
-// is chosen to reach it, and an error lists the reachable range when no
-// output padding can (see OutputSizeRange). With AutoPadSameUpper or
-// AutoPadSameLower, the padding is chosen instead, as ONNX's output_shape
-// does. It cannot be combined with WithOutputPadding.
+// output_size argument of PyTorch's ConvTranspose2d does: the padding stays
+// as set and the output padding is chosen to reach the size; an error gives
+// the reachable range when no output padding can (see OutputSizeRange). It
+// cannot be combined with WithOutputPadding, WithOutputShape or a SAME auto
+// pad.
 func WithOutputSize(h, w int) Option {
 	return func(c *config) { c.outputSize, c.hasOutputSize = [2]int{h, w}, true }
+}
+
+// WithOutputShape asks ConvTranspose2d for an output of h×w, as ONNX's
+// output_shape attribute does: the padding is derived from the size, and any
+// set with WithPadding or WithPads is ignored, as ONNX ignores pads. The
+// total padding
+//
+//	stride·(in − 1) + output_padding + dilation·(k − 1) + 1 − size
+//
+// is split between the two ends, with the odd one at the end (bottom,
+// right) under AutoPadSameUpper and at the beginning otherwise, as the ONNX
+// operator specification says.
+func WithOutputShape(h, w int) Option {
+	return func(c *config) { c.outputShape, c.hasOutputShape = [2]int{h, w}, true }
 }

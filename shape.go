@@ -94,6 +94,30 @@ func checkShape(fn, name, layout string, s tensor.Shape) error {
 	return nil
 }
 
+// checkOutputSize validates the options that choose ConvTranspose2d's
+// output size.
+func (c *config) checkOutputSize(fn string) error {
+	if c.hasOutputSize && c.hasOutputPadding {
+		return shapeError(fn, "output size %v and output padding %v cannot both be set", c.outputSize, c.outputPadding)
+	}
+	if c.hasOutputSize && c.hasOutputShape {
+		return shapeError(fn, "output size %v and output shape %v cannot both be set", c.outputSize, c.outputShape)
+	}
+	if c.hasOutputSize && (c.autoPad == AutoPadSameUpper || c.autoPad == AutoPadSameLower) {
+		return shapeError(fn, "output size %v cannot be combined with auto pad %v (use WithOutputShape)", c.outputSize, c.autoPad)
+	}
+	for _, s := range []struct {
+		name string
+		set  bool
+		v    [2]int
+	}{{"output size", c.hasOutputSize, c.outputSize}, {"output shape", c.hasOutputShape, c.outputShape}} {
+		if s.set && (s.v[0] <= 0 || s.v[1] <= 0) {
+			return shapeError(fn, "%s must be positive, got (%d, %d)", s.name, s.v[0], s.v[1])
+		}
+	}
+	return nil
+}
+
 // transposedParams resolves and validates the options of ConvTranspose2d for
 // an input x and a filter of the given shapes, and returns the op's
 // parameters and output shape.
@@ -116,11 +140,8 @@ func transposedParams(xShape, wShape tensor.Shape, c *config) (params, tensor.Sh
 	if cin%c.groups != 0 {
 		return p, nil, shapeError(fn, "groups %d must divide x's channels %d", c.groups, cin)
 	}
-	if c.hasOutputSize && c.hasOutputPadding {
-		return p, nil, shapeError(fn, "output size %v and output padding %v cannot both be set", c.outputSize, c.outputPadding)
-	}
-	if c.hasOutputSize && (c.outputSize[0] <= 0 || c.outputSize[1] <= 0) {
-		return p, nil, shapeError(fn, "output size must be positive, got (%d, %d)", c.outputSize[0], c.outputSize[1])
+	if err := c.checkOutputSize(fn); err != nil {
+		return p, nil, err
 	}
 	p = params{groups: c.groups, stride: c.stride, dilation: c.dilation}
 	for a := 0; a < 2; a++ {
@@ -131,14 +152,19 @@ func transposedParams(xShape, wShape tensor.Shape, c *config) (params, tensor.Sh
 				op, axes[a], s, d)
 		}
 		begin, end := c.pads[2*a], c.pads[2*a+1]
+		full := (in-1)*s + op + d*(k-1) + 1 // the output size with no padding
 		var out int
-		switch c.autoPad {
-		case AutoPadSameUpper, AutoPadSameLower:
-			out = in * s
-			if c.hasOutputSize {
-				out = c.outputSize[a]
+		switch {
+		case c.hasOutputShape: // ONNX: output_shape sets the padding; only SAME_UPPER puts the odd one at the end
+			out = c.outputShape[a]
+			total := full - out
+			begin, end = total-total/2, total/2
+			if c.autoPad == AutoPadSameUpper {
+				begin, end = end, begin
 			}
-			total := (in-1)*s + op + d*(k-1) + 1 - out
+		case c.autoPad == AutoPadSameUpper || c.autoPad == AutoPadSameLower:
+			out = in * s
+			total := full - out
 			begin, end = total/2, total-total/2
 			if c.autoPad == AutoPadSameLower {
 				begin, end = end, begin
@@ -181,8 +207,8 @@ func convParams(xShape, wShape tensor.Shape, c *config) (params, tensor.Shape, e
 	if err := c.checkCommon(fn); err != nil {
 		return p, nil, err
 	}
-	if c.hasOutputPadding || c.hasOutputSize {
-		return p, nil, shapeError(fn, "output padding and output size apply to ConvTranspose2d only")
+	if c.hasOutputPadding || c.hasOutputSize || c.hasOutputShape {
+		return p, nil, shapeError(fn, "output padding, output size and output shape apply to ConvTranspose2d only")
 	}
 	cin, cout := xShape[1], wShape[0]
 	if cin%c.groups != 0 || cout%c.groups != 0 {

@@ -1,0 +1,182 @@
+//go:build goexperiment.simd && amd64
+
+package fastblas
+
+import (
+	"runtime"
+	"sync"
+)
+
+// kernel is a micro-kernel and the blocking that feeds it: it multiplies a
+// packed mr×kc panel of op(A) by a packed kc×nr panel of op(B) and merges the
+// product into one tile of C.
+type kernel[T float32 | float64] struct {
+	mr, nr     int
+	kc, mc, nc int // cache blocking: kc·nr fits L1, mc·kc L2, kc·nc L3
+	fn         func(kc int, a, b []T, t *tile[T])
+}
+
+// kernels lists the micro-kernels of one element type, the preferred first.
+type kernels[T float32 | float64] []*kernel[T]
+
+// choose returns the kernel whose tiles pad an m×n C the least (a 16-column C
+// wastes half of a 32-column tile), preferring the earlier on ties. All
+// kernels accumulate each element in the same order, so the choice changes
+// speed, not results.
+func (ks kernels[T]) choose(m, n int) *kernel[T] {
+	best := ks[0]
+	for _, k := range ks[1:] {
+		if roundUp(m, k.mr)*roundUp(n, k.nr) < roundUp(m, best.mr)*roundUp(n, best.nr) {
+			best = k
+		}
+	}
+	return best
+}
+
+// problem is one C = alpha·op(A)·op(B) + beta·C call after validation.
+type problem[T float32 | float64] struct {
+	aTrans, bTrans bool
+	m, n, k        int
+	alpha          T
+	a              []T
+	lda            int
+	b              []T
+	ldb            int
+	beta           T
+	c              []T
+	ldc            int
+}
+
+// rows returns the sub-problem made of rows [i0, i1) of C.
+func (p problem[T]) rows(i0, i1 int) problem[T] {
+	if p.aTrans {
+		p.a = p.a[i0:]
+	} else {
+		p.a = p.a[i0*p.lda:]
+	}
+	p.c = p.c[i0*p.ldc:]
+	p.m = i1 - i0
+	return p
+}
+
+// cols returns the sub-problem made of columns [j0, j1) of C.
+func (p problem[T]) cols(j0, j1 int) problem[T] {
+	if p.bTrans {
+		p.b = p.b[j0*p.ldb:]
+	} else {
+		p.b = p.b[j0:]
+	}
+	p.c = p.c[j0:]
+	p.n = j1 - j0
+	return p
+}
+
+// parallelFlops is the amount of work (m·n·k) below which a GEMM runs on the
+// calling goroutine: starting workers costs more than it saves there.
+const parallelFlops = 48 * 48 * 48
+
+// gemm computes p with kernel kern, splitting C into at most GOMAXPROCS
+// stripes of whole micro-tiles when the problem is large enough. Every
+// element of C is accumulated over k in the same order whatever the split,
+// so the result does not depend on GOMAXPROCS.
+func gemm[T float32 | float64](kern *kernel[T], p problem[T]) {
+	if p.m == 0 || p.n == 0 {
+		return
+	}
+	if p.k == 0 || p.alpha == 0 {
+		scale(p)
+		return
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if p.m*p.n*p.k < parallelFlops {
+		workers = 1
+	}
+	mTiles := (p.m + kern.mr - 1) / kern.mr
+	nTiles := (p.n + kern.nr - 1) / kern.nr
+	// Splitting the rows repacks all of op(B) in every worker; splitting the
+	// columns repacks op(A). Split the longer side, counted in tiles.
+	byRows := mTiles >= nTiles
+	tiles, step := mTiles, kern.mr
+	if !byRows {
+		tiles, step = nTiles, kern.nr
+	}
+	workers = min(workers, tiles)
+	if workers <= 1 {
+		serial(kern, p)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo := w * tiles / workers * step
+		hi := (w + 1) * tiles / workers * step
+		if byRows {
+			hi = min(hi, p.m)
+		} else {
+			hi = min(hi, p.n)
+		}
+		var sub problem[T]
+		if byRows {
+			sub = p.rows(lo, hi)
+		} else {
+			sub = p.cols(lo, hi)
+		}
+		wg.Go(func() { serial(kern, sub) })
+	}
+	wg.Wait()
+}
+
+// serial computes p on the calling goroutine with the GotoBLAS loop nest:
+// columns of C by nc, k by kc (packing op(B)), rows by mc (packing op(A)),
+// then micro-tiles, nr columns by mr rows.
+func serial[T float32 | float64](kern *kernel[T], p problem[T]) {
+	mr, nr := kern.mr, kern.nr
+	kcMax := min(kern.kc, p.k)
+	ws := getWorkspace[T](
+		roundUp(min(kern.mc, p.m), mr)*kcMax,
+		roundUp(min(kern.nc, p.n), nr)*kcMax,
+		mr*nr)
+	defer putWorkspace(ws)
+	t := tile[T]{ldc: p.ldc, alpha: p.alpha, beta: p.beta, acc: ws.acc}
+	for jc := 0; jc < p.n; jc += kern.nc {
+		nb := min(kern.nc, p.n-jc)
+		for pc := 0; pc < p.k; pc += kern.kc {
+			kb := min(kern.kc, p.k-pc)
+			packB(p.bTrans, p.b, p.ldb, pc, jc, kb, nb, nr, ws.b)
+			t.first = pc == 0
+			for ic := 0; ic < p.m; ic += kern.mc {
+				mb := min(kern.mc, p.m-ic)
+				packA(p.aTrans, p.a, p.lda, ic, pc, mb, kb, mr, ws.a)
+				for jr := 0; jr < nb; jr += nr {
+					bp := ws.b[jr*kb : jr*kb+nr*kb]
+					t.cols = min(nr, nb-jr)
+					for ir := 0; ir < mb; ir += mr {
+						t.rows = min(mr, mb-ir)
+						t.full = t.rows == mr && t.cols == nr
+						t.c = p.c[(ic+ir)*p.ldc+jc+jr:]
+						kern.fn(kb, ws.a[ir*kb:ir*kb+mr*kb], bp, &t)
+					}
+				}
+			}
+		}
+	}
+}
+
+// scale sets C = beta·C, writing zeros (not beta·C) when beta is 0 so that
+// NaNs and infinities in C do not survive, as the BLAS convention requires.
+func scale[T float32 | float64](p problem[T]) {
+	if p.beta == 1 {
+		return
+	}
+	for i := range p.m {
+		row := p.c[i*p.ldc : i*p.ldc+p.n]
+		if p.beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= p.beta
+		}
+	}
+}
+
+func roundUp(x, m int) int { return (x + m - 1) / m * m }

@@ -116,7 +116,7 @@ func buildGolden(c *golden.Case, secondOrder bool) (*goldenGraph, error) {
 	}
 	// P does not depend on b (L is linear in it), so its gradient is taken
 	// with respect to x and w only; the test checks that PyTorch's ggb is 0.
-	if gg.second, err = G.Grad(penalty, gg.x, gg.w); err != nil {
+	if gg.second, err = ct.Grad(penalty, gg.x, gg.w); err != nil {
 		return nil, fmt.Errorf("second gradient: %w", err)
 	}
 	return gg, nil

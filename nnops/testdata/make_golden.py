@@ -131,7 +131,7 @@ def pixelshuffle_cases():
                 fn = lambda t, r=r: F.pixel_shuffle(t, r)
             else:
                 fn = lambda t, r=r: F.pixel_unshuffle(t, r)
-            case = {"dtype": dname, "kind": kind, "r": r, "x_shape": list(shape), "x": flat(x)}
+            case = {"dtype": dname, "kind": kind, "factor": r, "x_shape": list(shape), "x": flat(x)}
             case.update(grads(fn, x, gen))
             cases.append(case)
     return cases

@@ -66,7 +66,9 @@ func TestUpsampleOpRunErrors(t *testing.T) {
 		{"wrong size", func() (gorgonia.Value, error) {
 			return op.Do(tensor.New(tensor.WithShape(1, 1, 3, 2), tensor.Of(tensor.Float64)))
 		}, "want an input of height and width 2×2, got shape (1, 1, 3, 2)"},
-		{"3-D", func() (gorgonia.Value, error) { return op.Do(tensor.New(tensor.WithShape(1, 2, 2), tensor.Of(tensor.Float64))) }, "want a 4-D input"},
+		{"3-D", func() (gorgonia.Value, error) {
+			return op.Do(tensor.New(tensor.WithShape(1, 2, 2), tensor.Of(tensor.Float64)))
+		}, "want a 4-D input"},
 		{"nil prealloc", func() (gorgonia.Value, error) { return op.UsePreallocDo(nil, good) }, "UsePreallocDo got a nil value"},
 		{"prealloc shape", func() (gorgonia.Value, error) {
 			return op.UsePreallocDo(tensor.New(tensor.WithShape(1, 1, 4, 3), tensor.Of(tensor.Float64)), good)

@@ -228,7 +228,12 @@ func testGemmDeterministic[T float32 | float64](t *testing.T, gemm gemmer[T]) {
 			gemmCase{blas.NoTrans, blas.Trans, 7, 300, s, 0, 1, 0.5},
 		)
 	}
-	cases = append(cases, gemmCase{blas.Trans, blas.Trans, 211, 2100, 300, 2, -1, 0.25})
+	// Sizes large enough to be split by columns, then by rows, into stripes
+	// of other parities and shapes than the whole, over several k blocks.
+	cases = append(cases,
+		gemmCase{blas.Trans, blas.Trans, 211, 2101, 300, 2, -1, 0.25},
+		gemmCase{blas.NoTrans, blas.Trans, 1001, 37, 300, 1, 1, 0},
+	)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
 	for _, tc := range cases {
 		a, lda, b, ldb, c, ldc := operands[T](rnd, tc)

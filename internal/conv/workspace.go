@@ -8,7 +8,7 @@ const maxColumnElems = 4 << 20
 
 // minFoldedColumns is the GEMM width worth reaching by folding images into one
 // chunk; below it, small images would give thin, slow GEMMs.
-const minFoldedColumns = 256
+const minFoldedColumns = 1024
 
 // chunkImages returns how many images one pass processes at a time.
 func chunkImages(g Geometry) int {

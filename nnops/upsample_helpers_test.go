@@ -141,13 +141,17 @@ func (c gradCase) checkTape(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: Grad: %v", c.name, err)
 	}
+	// the TapeMachine may reuse y's memory once y is no longer needed:
+	// Read copies it out when it is computed
+	var yv gorgonia.Value
+	gorgonia.Read(y, &yv)
 	m := gorgonia.NewTapeMachine(g)
 	defer m.Close()
 	if err := m.RunAll(); err != nil {
 		t.Fatalf("%s: tape: %v", c.name, err)
 	}
 	tol := tolerance(c.dt)
-	compare(t, c.name+" tape y", floats(t, y.Value()), c.y, tol)
+	compare(t, c.name+" tape y", floats(t, yv), c.y, tol)
 	compare(t, c.name+" tape grad", floats(t, grads[0].Value()), c.grad, tol)
 	compare(t, c.name+" tape x unmodified", floats(t, x.Value()), c.x, tol)
 }

@@ -349,3 +349,36 @@ func TestUpsampleLispAccumulates(t *testing.T) {
 		t.Error("the second path added nothing to the gradient")
 	}
 }
+
+// For integer scales, nearest up-sampling is Gorgonia's own Upsample2D:
+// values and gradients agree with it.
+func TestUpsample2dMatchesGorgonia(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	for _, scale := range []int{1, 2, 3} {
+		x0 := randTensor(rng, tensor.Float64, 2, 3, 4, 5)
+		var vals, grads [2][]float64
+		for i, up := range []func(*gorgonia.Node) (*gorgonia.Node, error){
+			func(x *gorgonia.Node) (*gorgonia.Node, error) { return Upsample2d(x, WithScale(scale, scale)) },
+			func(x *gorgonia.Node) (*gorgonia.Node, error) { return gorgonia.Upsample2D(x, scale) },
+		} {
+			g := gorgonia.NewGraph()
+			x := gorgonia.NewTensor(g, tensor.Float64, 4, gorgonia.WithShape(2, 3, 4, 5), gorgonia.WithName("x"), gorgonia.WithValue(x0.Clone()))
+			y := gorgonia.Must(up(x))
+			cost := gorgonia.Must(gorgonia.Sum(gorgonia.Must(gorgonia.Square(y))))
+			gr, err := gorgonia.Grad(cost, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var yv gorgonia.Value
+			gorgonia.Read(y, &yv)
+			m := gorgonia.NewTapeMachine(g)
+			if err := m.RunAll(); err != nil {
+				t.Fatal(err)
+			}
+			vals[i], grads[i] = floats(t, yv), floats(t, gr[0].Value())
+			m.Close()
+		}
+		compare(t, fmt.Sprintf("scale %d values", scale), vals[0], vals[1], 0)
+		compare(t, fmt.Sprintf("scale %d gradients", scale), grads[0], grads[1], 1e-15)
+	}
+}

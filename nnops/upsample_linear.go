@@ -87,7 +87,16 @@ func inputTensor(op gorgonia.Op, inputs []gorgonia.Value) (tensor.Tensor, error)
 	if dt := t.Dtype(); dt != tensor.Float32 && dt != tensor.Float64 {
 		return nil, fmt.Errorf("%v: want a float32 or float64 input, got %v", op, dt)
 	}
-	return t, nil
+	return contiguous(t), nil
+}
+
+// contiguous returns t, or a row-major copy of it when its data cannot be
+// read in order (a transposed or strided view): the kernels read Data().
+func contiguous(t tensor.Tensor) tensor.Tensor {
+	if t.RequiresIterator() {
+		return tensor.Materialize(t)
+	}
+	return t
 }
 
 // doLinear is Do (prealloc == nil) and UsePreallocDo of the family: it
@@ -152,6 +161,10 @@ func addDiff(op gorgonia.Op, adj linearOp, inputs gorgonia.Nodes, output *gorgon
 	if !ok {
 		return fmt.Errorf("%v: the output's gradient is a %T, want a tensor", op, yg)
 	}
+	src = contiguous(src)
+	if dst.RequiresIterator() {
+		return fmt.Errorf("%v: the input's gradient is a strided view, want contiguous memory", op)
+	}
 	want, err := adj.outShape(src.Shape())
 	if err != nil {
 		return fmt.Errorf("%v: %w", op, err)
@@ -190,8 +203,22 @@ func checkNode(fn string, x *gorgonia.Node) error {
 	if x == nil {
 		return fmt.Errorf("nnops: %s: x is nil", fn)
 	}
-	if dt := x.Dtype(); dt != tensor.Float32 && dt != tensor.Float64 {
-		return fmt.Errorf("nnops: %s: x must be float32 or float64, got %v", fn, dt)
+	// x.Dtype() panics on a type without a dtype: read it from the type
+	var dt tensor.Dtype
+	switch t := x.Type().(type) {
+	case gorgonia.TensorType:
+		dt, _ = t.Of.(tensor.Dtype)
+	case *gorgonia.TensorType:
+		dt, _ = t.Of.(tensor.Dtype)
+	case tensor.Dtype:
+		dt = t
+	}
+	if dt != tensor.Float32 && dt != tensor.Float64 {
+		var got any = x.Type()
+		if dt.Type != nil {
+			got = dt
+		}
+		return fmt.Errorf("nnops: %s: x must be float32 or float64, got %v", fn, got)
 	}
 	s := x.Shape()
 	if len(s) != 4 {

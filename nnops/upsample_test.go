@@ -382,3 +382,20 @@ func TestUpsample2dMatchesGorgonia(t *testing.T) {
 		compare(t, fmt.Sprintf("scale %d gradients", scale), grads[0], grads[1], 1e-15)
 	}
 }
+
+// A transposed view is read in its logical order, not its memory order.
+func TestUpsampleReadsViews(t *testing.T) {
+	h := resample.AxisSpec{In: 2, Out: 4, Mode: resample.Nearest, Scale: 2}
+	w := resample.AxisSpec{In: 3, Out: 6, Mode: resample.Nearest, Scale: 2}
+	op := &upsampleOp{h: h, w: w}
+	x := tensor.New(tensor.WithShape(1, 1, 3, 2), tensor.WithBacking([]float64{1, 2, 3, 4, 5, 6}))
+	if err := x.T(0, 1, 3, 2); err != nil {
+		t.Fatal(err)
+	}
+	y, err := op.Do(x) // logical x: [[1 3 5] [2 4 6]]
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{1, 1, 3, 3, 5, 5}
+	compare(t, "first row", floats(t, y)[:6], want, 0)
+}

@@ -34,11 +34,11 @@ type upsampleAdjointOp struct {
 	h, w resample.AxisSpec
 }
 
-// writeAxes writes every parameter of both axes: two resizings that differ
-// in any of them must not be merged by the graph.
+// writeAxes writes every field of both axes (%+v prints them all, with
+// float64 scales in their shortest exact form): two resizings that differ in
+// any of them must not be merged by the graph.
 func writeAxes(h hash.Hash, name string, ah, aw resample.AxisSpec) {
-	fmt.Fprintf(h, "%s{mode=%v, alignCorners=%v, in=%d×%d, out=%d×%d, scale=%v×%v}",
-		name, ah.Mode, ah.AlignCorners, ah.In, aw.In, ah.Out, aw.Out, ah.Scale, aw.Scale)
+	fmt.Fprintf(h, "%s{H: %+v, W: %+v}", name, ah, aw)
 }
 
 // upsampleKernel returns the forward (adjoint false) or adjoint map of the

@@ -113,6 +113,8 @@ func TestUpsampleHashCoversEveryParameter(t *testing.T) {
 		func(h, w *resample.AxisSpec) { h.Scale = 0 },
 		func(h, w *resample.AxisSpec) { w.Scale = 0 },
 		func(h, w *resample.AxisSpec) { h.Scale = 2.0000000000000004 },
+		func(h, w *resample.AxisSpec) { w.Mode = resample.Nearest },
+		func(h, w *resample.AxisSpec) { w.AlignCorners = true },
 	}
 	seen := map[uint64]string{}
 	add := func(op gorgonia.Op) {

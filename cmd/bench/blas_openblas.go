@@ -1,0 +1,7 @@
+//go:build openblas
+
+package main
+
+import "github.com/gorgonia-ext/convtranspose/openblas"
+
+func init() { blasChoices["openblas"] = openblas.Implementation{} }

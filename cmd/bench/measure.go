@@ -1,0 +1,125 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+
+	ct "github.com/gorgonia-ext/convtranspose"
+)
+
+// timeIt calls f repeatedly, at least three times and for at least
+// minTime in all, and returns the median time of one call: the median is
+// robust to the other work a shared machine does.
+func timeIt(minTime time.Duration, f func() error) (time.Duration, error) {
+	if err := f(); err != nil { // warm up: first-run allocations are not steady state
+		return 0, err
+	}
+	var runs []time.Duration
+	var total time.Duration
+	for len(runs) < 3 || (total < minTime && len(runs) < 1000) {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, err
+		}
+		d := time.Since(start)
+		runs = append(runs, d)
+		total += d
+	}
+	slices.Sort(runs)
+	return runs[len(runs)/2], nil
+}
+
+// randomDense returns a tensor of the shape with values in [-1, 1).
+func randomDense(rng *rand.Rand, dt tensor.Dtype, shape []int) *tensor.Dense {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	if dt == tensor.Float32 {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = 2*rng.Float32() - 1
+		}
+		return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(v))
+	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 2*rng.Float64() - 1
+	}
+	return tensor.New(tensor.WithShape(shape...), tensor.WithBacking(v))
+}
+
+func input(g *G.ExprGraph, d *tensor.Dense, name string) *G.Node {
+	return G.NewTensor(g, d.Dtype(), d.Dims(), G.WithShape(d.Shape()...), G.WithValue(d), G.WithName(name))
+}
+
+// machine runs a graph repeatedly.
+func machine(g *G.ExprGraph) func() error {
+	m := G.NewTapeMachine(g)
+	return func() error {
+		m.Reset()
+		return m.RunAll()
+	}
+}
+
+// ours builds the transposed convolution, and with backward its gradients
+// with respect to x and the filter, as a graph.
+func ours(l layer, dt tensor.Dtype, backward bool) (func() error, *G.Node, error) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	g := G.NewGraph()
+	x := input(g, randomDense(rng, dt, l.xShape()), "x")
+	w := input(g, randomDense(rng, dt, l.wShape()), "w")
+	y, err := ct.ConvTranspose2d(x, w, ct.WithStride(l.s, l.s), ct.WithPadding(l.p, l.p), ct.WithOutputPadding(l.op, l.op))
+	if err != nil {
+		return nil, nil, err
+	}
+	if backward {
+		r := input(g, randomDense(rng, dt, l.yShape()), "r")
+		cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
+		if _, err := G.Grad(cost, x, w); err != nil {
+			return nil, nil, err
+		}
+	}
+	return machine(g), y, nil
+}
+
+// gorgoniaConv is gorgonia.Conv2d on the mirrored shape: the convolution
+// that takes the transposed convolution's output back to its input.
+func gorgoniaConv(l layer, dt tensor.Dtype) (func() error, error) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	g := G.NewGraph()
+	y := input(g, randomDense(rng, dt, l.yShape()), "y")
+	w := input(g, randomDense(rng, dt, l.wShape()), "w")
+	if _, err := G.Conv2d(y, w, tensor.Shape{l.k, l.k}, []int{l.p, l.p}, []int{l.s, l.s}, []int{1, 1}); err != nil {
+		return nil, err
+	}
+	return machine(g), nil
+}
+
+// bareGEMM is the forward GEMM alone, through the BLAS gorgonia uses, with
+// random operands (gonum skips zero multipliers, so zeros would flatter it).
+func bareGEMM(l layer, dt tensor.Dtype) func() error {
+	rng := rand.New(rand.NewPCG(5, 6))
+	m, n, k := l.gemmDims()
+	a := randomDense(rng, dt, []int{k, m}).Data()
+	b := randomDense(rng, dt, []int{k, n}).Data()
+	c := randomDense(rng, dt, []int{m, n}).Data()
+	impl := G.WhichBLAS()
+	return func() error {
+		switch a := a.(type) {
+		case []float32:
+			impl.Sgemm(blas.Trans, blas.NoTrans, m, n, k, 1, a, m, b.([]float32), n, 0, c.([]float32), n)
+		case []float64:
+			impl.Dgemm(blas.Trans, blas.NoTrans, m, n, k, 1, a, m, b.([]float64), n, 0, c.([]float64), n)
+		default:
+			return fmt.Errorf("unsupported dtype %T", a)
+		}
+		return nil
+	}
+}

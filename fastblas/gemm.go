@@ -13,7 +13,7 @@ import (
 type kernel[T float32 | float64] struct {
 	mr, nr     int
 	kc, mc, nc int // cache blocking: kc·nr fits L1, mc·kc L2, kc·nc L3
-	fn         func(kc int, a, b []T, t *tile[T])
+	fn         func(kc int, a []T, as int, b []T, t *tile[T])
 }
 
 // kernels lists the micro-kernels of one element type, the preferred first.
@@ -145,7 +145,16 @@ func serial[T float32 | float64](kern *kernel[T], p problem[T]) {
 			t.first = pc == 0
 			for ic := 0; ic < p.m; ic += kern.mc {
 				mb := min(kern.mc, p.m-ic)
-				packA(p.aTrans, p.a, p.lda, ic, pc, mb, kb, mr, ws.a)
+				// op(A) = Aᵀ is already laid out as the micro-kernel reads
+				// it, mr contiguous values per k, only lda apart instead of
+				// mr: it is read in place, and only a partial last panel
+				// is packed (with zero rows). Packing it costs a pass over
+				// A that small n cannot amortise (see the dcgan2 benchmark).
+				full := 0
+				if p.aTrans {
+					full = mb / mr * mr
+				}
+				packA(p.aTrans, p.a, p.lda, ic+full, pc, mb-full, kb, mr, ws.a)
 				for jr := 0; jr < nb; jr += nr {
 					bp := ws.b[jr*kb : jr*kb+nr*kb]
 					t.cols = min(nr, nb-jr)
@@ -153,7 +162,11 @@ func serial[T float32 | float64](kern *kernel[T], p problem[T]) {
 						t.rows = min(mr, mb-ir)
 						t.full = t.rows == mr && t.cols == nr
 						t.c = p.c[(ic+ir)*p.ldc+jc+jr:]
-						kern.fn(kb, ws.a[ir*kb:ir*kb+mr*kb], bp, &t)
+						if ir < full {
+							kern.fn(kb, p.a[pc*p.lda+ic+ir:], p.lda, bp, &t)
+						} else {
+							kern.fn(kb, ws.a[(ir-full)*kb:], mr, bp, &t)
+						}
 					}
 				}
 			}

@@ -72,7 +72,7 @@ func kernel(p func(string, ...any), s spec) {
 	acc := func(r, v int) string { return fmt.Sprintf("c%d%d", r, v) }
 	p("\n// %s multiplies a packed %d×kc panel of A by a packed kc×%d panel of B\n", s.name(), mr, nr)
 	p("// with %s (%d %s accumulators) and merges the product into tile t.\n", s.isa, mr*nv, s.vec)
-	p("func %s(kc int, a, b []%s, t *tile[%s]) {\n", s.name(), s.elem, s.elem)
+	p("func %s(kc int, a []%s, as int, b []%s, t *tile[%s]) {\n", s.name(), s.elem, s.elem, s.elem)
 	p("\tvar ")
 	for r := range mr {
 		for v := range nv {
@@ -83,7 +83,7 @@ func kernel(p func(string, ...any), s spec) {
 		}
 	}
 	p(" archsimd.%s\n", s.vec)
-	p("\ta = a[:%d*kc]\n\tb = b[:%d*kc]\n", mr, nr)
+	p("\ta = a[:(kc-1)*as+%d]\n\tb = b[:%d*kc]\n", mr, nr)
 	p("\tfor len(a) >= %d && len(b) >= %d {\n", mr, nr)
 	for v := range nv {
 		p("\t\tb%d := archsimd.Load%sSlice(b[%d:%d])\n", v, s.vec, v*w, (v+1)*w)
@@ -94,7 +94,7 @@ func kernel(p func(string, ...any), s spec) {
 			p("\t\t%s = x%d.MulAdd(b%d, %s)\n", acc(r, v), r, v, acc(r, v))
 		}
 	}
-	p("\t\ta = a[%d:]\n\t\tb = b[%d:]\n\t}\n", mr, nr)
+	p("\t\tb = b[%d:]\n\t\tif len(b) < %d {\n\t\t\tbreak\n\t\t}\n\t\ta = a[as:]\n\t}\n", nr, nr)
 	p("\tif t.full {\n\t\talpha := archsimd.Broadcast%s(t.alpha)\n", s.vec)
 	p("\t\tbeta := archsimd.Broadcast%s(t.beta)\n", s.vec)
 	for r := range mr {

@@ -8,9 +8,9 @@ import "simd/archsimd"
 
 // kernel4x32F32 multiplies a packed 4×kc panel of A by a packed kc×32 panel of B
 // with AVX-512 (8 Float32x16 accumulators) and merges the product into tile t.
-func kernel4x32F32(kc int, a, b []float32, t *tile[float32]) {
+func kernel4x32F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
-	a = a[:4*kc]
+	a = a[:(kc-1)*as+4]
 	b = b[:32*kc]
 	for len(a) >= 4 && len(b) >= 32 {
 		b0 := archsimd.LoadFloat32x16Slice(b[0:16])
@@ -27,8 +27,11 @@ func kernel4x32F32(kc int, a, b []float32, t *tile[float32]) {
 		x3 := archsimd.BroadcastFloat32x16(a[3])
 		c30 = x3.MulAdd(b0, c30)
 		c31 = x3.MulAdd(b1, c31)
-		a = a[4:]
 		b = b[32:]
+		if len(b) < 32 {
+			break
+		}
+		a = a[as:]
 	}
 	if t.full {
 		alpha := archsimd.BroadcastFloat32x16(t.alpha)
@@ -61,9 +64,9 @@ func kernel4x32F32(kc int, a, b []float32, t *tile[float32]) {
 
 // kernel6x16F32 multiplies a packed 6×kc panel of A by a packed kc×16 panel of B
 // with AVX-512 (6 Float32x16 accumulators) and merges the product into tile t.
-func kernel6x16F32(kc int, a, b []float32, t *tile[float32]) {
+func kernel6x16F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	var c00, c10, c20, c30, c40, c50 archsimd.Float32x16
-	a = a[:6*kc]
+	a = a[:(kc-1)*as+6]
 	b = b[:16*kc]
 	for len(a) >= 6 && len(b) >= 16 {
 		b0 := archsimd.LoadFloat32x16Slice(b[0:16])
@@ -79,8 +82,11 @@ func kernel6x16F32(kc int, a, b []float32, t *tile[float32]) {
 		c40 = x4.MulAdd(b0, c40)
 		x5 := archsimd.BroadcastFloat32x16(a[5])
 		c50 = x5.MulAdd(b0, c50)
-		a = a[6:]
 		b = b[16:]
+		if len(b) < 16 {
+			break
+		}
+		a = a[as:]
 	}
 	if t.full {
 		alpha := archsimd.BroadcastFloat32x16(t.alpha)
@@ -111,9 +117,9 @@ func kernel6x16F32(kc int, a, b []float32, t *tile[float32]) {
 
 // kernel4x16F32 multiplies a packed 4×kc panel of A by a packed kc×16 panel of B
 // with AVX2 and FMA (8 Float32x8 accumulators) and merges the product into tile t.
-func kernel4x16F32(kc int, a, b []float32, t *tile[float32]) {
+func kernel4x16F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x8
-	a = a[:4*kc]
+	a = a[:(kc-1)*as+4]
 	b = b[:16*kc]
 	for len(a) >= 4 && len(b) >= 16 {
 		b0 := archsimd.LoadFloat32x8Slice(b[0:8])
@@ -130,8 +136,11 @@ func kernel4x16F32(kc int, a, b []float32, t *tile[float32]) {
 		x3 := archsimd.BroadcastFloat32x8(a[3])
 		c30 = x3.MulAdd(b0, c30)
 		c31 = x3.MulAdd(b1, c31)
-		a = a[4:]
 		b = b[16:]
+		if len(b) < 16 {
+			break
+		}
+		a = a[as:]
 	}
 	if t.full {
 		alpha := archsimd.BroadcastFloat32x8(t.alpha)
@@ -164,9 +173,9 @@ func kernel4x16F32(kc int, a, b []float32, t *tile[float32]) {
 
 // kernel4x16F64 multiplies a packed 4×kc panel of A by a packed kc×16 panel of B
 // with AVX-512 (8 Float64x8 accumulators) and merges the product into tile t.
-func kernel4x16F64(kc int, a, b []float64, t *tile[float64]) {
+func kernel4x16F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float64x8
-	a = a[:4*kc]
+	a = a[:(kc-1)*as+4]
 	b = b[:16*kc]
 	for len(a) >= 4 && len(b) >= 16 {
 		b0 := archsimd.LoadFloat64x8Slice(b[0:8])
@@ -183,8 +192,11 @@ func kernel4x16F64(kc int, a, b []float64, t *tile[float64]) {
 		x3 := archsimd.BroadcastFloat64x8(a[3])
 		c30 = x3.MulAdd(b0, c30)
 		c31 = x3.MulAdd(b1, c31)
-		a = a[4:]
 		b = b[16:]
+		if len(b) < 16 {
+			break
+		}
+		a = a[as:]
 	}
 	if t.full {
 		alpha := archsimd.BroadcastFloat64x8(t.alpha)
@@ -217,9 +229,9 @@ func kernel4x16F64(kc int, a, b []float64, t *tile[float64]) {
 
 // kernel6x8F64 multiplies a packed 6×kc panel of A by a packed kc×8 panel of B
 // with AVX-512 (6 Float64x8 accumulators) and merges the product into tile t.
-func kernel6x8F64(kc int, a, b []float64, t *tile[float64]) {
+func kernel6x8F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	var c00, c10, c20, c30, c40, c50 archsimd.Float64x8
-	a = a[:6*kc]
+	a = a[:(kc-1)*as+6]
 	b = b[:8*kc]
 	for len(a) >= 6 && len(b) >= 8 {
 		b0 := archsimd.LoadFloat64x8Slice(b[0:8])
@@ -235,8 +247,11 @@ func kernel6x8F64(kc int, a, b []float64, t *tile[float64]) {
 		c40 = x4.MulAdd(b0, c40)
 		x5 := archsimd.BroadcastFloat64x8(a[5])
 		c50 = x5.MulAdd(b0, c50)
-		a = a[6:]
 		b = b[8:]
+		if len(b) < 8 {
+			break
+		}
+		a = a[as:]
 	}
 	if t.full {
 		alpha := archsimd.BroadcastFloat64x8(t.alpha)
@@ -267,9 +282,9 @@ func kernel6x8F64(kc int, a, b []float64, t *tile[float64]) {
 
 // kernel4x8F64 multiplies a packed 4×kc panel of A by a packed kc×8 panel of B
 // with AVX2 and FMA (8 Float64x4 accumulators) and merges the product into tile t.
-func kernel4x8F64(kc int, a, b []float64, t *tile[float64]) {
+func kernel4x8F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float64x4
-	a = a[:4*kc]
+	a = a[:(kc-1)*as+4]
 	b = b[:8*kc]
 	for len(a) >= 4 && len(b) >= 8 {
 		b0 := archsimd.LoadFloat64x4Slice(b[0:4])
@@ -286,8 +301,11 @@ func kernel4x8F64(kc int, a, b []float64, t *tile[float64]) {
 		x3 := archsimd.BroadcastFloat64x4(a[3])
 		c30 = x3.MulAdd(b0, c30)
 		c31 = x3.MulAdd(b1, c31)
-		a = a[4:]
 		b = b[8:]
+		if len(b) < 8 {
+			break
+		}
+		a = a[as:]
 	}
 	if t.full {
 		alpha := archsimd.BroadcastFloat64x4(t.alpha)

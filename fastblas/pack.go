@@ -12,24 +12,21 @@ func packA[T float32 | float64](trans bool, a []T, lda, i0, p0, mb, kb, mr int, 
 		panel := dst[ip*kb : ip*kb+mr*kb]
 		if trans {
 			// op(A)[i,p] = a[p*lda+i]: the mr values of one p are contiguous.
-			for p := 0; p < kb; p++ {
-				src := a[(p0+p)*lda+i0+ip:]
+			for p := range kb {
 				d := panel[p*mr : p*mr+mr]
-				copy(d, src[:rows])
-				clear(d[rows:])
+				clear(d[copy(d, a[(p0+p)*lda+i0+ip:][:rows]):])
 			}
 			continue
 		}
 		// op(A)[i,p] = a[i*lda+p]: walk each row along k.
-		for r := 0; r < rows; r++ {
+		for r := range rows {
 			src := a[(i0+ip+r)*lda+p0:]
-			src = src[:kb]
-			for p, v := range src {
+			for p, v := range src[:kb] {
 				panel[p*mr+r] = v
 			}
 		}
 		for r := rows; r < mr; r++ {
-			for p := 0; p < kb; p++ {
+			for p := range kb {
 				panel[p*mr+r] = 0
 			}
 		}

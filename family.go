@@ -6,9 +6,11 @@ import (
 	"hash/fnv"
 
 	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"github.com/gorgonia-ext/convtranspose/fastblas"
 	"github.com/gorgonia-ext/convtranspose/internal/conv"
 )
 
@@ -231,5 +233,14 @@ func biasGrad(g gorgonia.Value) (gorgonia.Value, error) {
 	return out, nil
 }
 
-// engine returns the BLAS the kernels run on: the one gorgonia.Use installed.
-func engine() conv.BLAS { return gorgonia.WhichBLAS() }
+// engine returns the BLAS the kernels run on: the one gorgonia.Use
+// installed or, while that is still Gorgonia's default (gonum), this
+// module's fastblas, which is gonum itself unless the module is built with
+// GOEXPERIMENT=simd on amd64 and then runs the SIMD GEMM.
+func engine() conv.BLAS {
+	b := gorgonia.WhichBLAS()
+	if _, isDefault := b.(gonum.Implementation); isDefault {
+		return fastblas.Implementation{}
+	}
+	return b
+}

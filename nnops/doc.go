@@ -10,6 +10,14 @@
 // its twice-differentiable convolution (package convtranspose), offered here
 // beside Gorgonia's ops/nn functions.
 //
+// # Layers
+//
+// NewConvTranspose2dLayer and NewConv2dLayer add a layer's weight and bias
+// to a graph, initialised as PyTorch does (KaimingUniform) or with another
+// Initializer (Normal(0, 0.02) for a DCGAN); Forward applies the layer and
+// Learnables lists its nodes for a solver. SaveValues and LoadValues write
+// and read the values of any nodes by name.
+//
 // # Up-sampling
 //
 // Fixed, weight-free up-sampling, each matching PyTorch 1.13 value for value:

@@ -28,6 +28,9 @@ func Conv2d(x, filter *gorgonia.Node, opts ...Option) (*gorgonia.Node, error) {
 	if err := checkBias(fn, c.bias, shape[1], x.Dtype()); err != nil {
 		return nil, err
 	}
+	if c.paddingMode != PaddingZeros {
+		return convWithMode(fn, x, filter, p, &c)
+	}
 	return apply(fn, convOp{family{params: p, bias: c.bias != nil}}, x, filter, c.bias)
 }
 
@@ -35,6 +38,6 @@ func Conv2d(x, filter *gorgonia.Node, opts ...Option) (*gorgonia.Node, error) {
 // filter of the given shapes, or the error Conv2d would report for them.
 func ConvOutputShape(xShape, filterShape tensor.Shape, opts ...Option) (tensor.Shape, error) {
 	c := newConfig(opts)
-	_, shape, err := convParams(xShape, filterShape, &c)
-	return shape, err
+	p, shape, err := convParams(xShape, filterShape, &c)
+	return checkMode("Conv2d", &c, p, false, shape, err)
 }

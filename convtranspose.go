@@ -39,6 +39,9 @@ func ConvTranspose2d(x, filter *gorgonia.Node, opts ...Option) (*gorgonia.Node, 
 	if err := checkBias(fn, c.bias, shape[1], x.Dtype()); err != nil {
 		return nil, err
 	}
+	if c.paddingMode != PaddingZeros {
+		return transposeWithMode(fn, x, filter, p, &c)
+	}
 	op := convTransposeOp{family{params: p, bias: c.bias != nil}}
 	return apply(fn, op, x, filter, c.bias)
 }
@@ -48,8 +51,8 @@ func ConvTranspose2d(x, filter *gorgonia.Node, opts ...Option) (*gorgonia.Node, 
 // report for them. The bias is not checked.
 func OutputShape(xShape, filterShape tensor.Shape, opts ...Option) (tensor.Shape, error) {
 	c := newConfig(opts)
-	_, shape, err := transposedParams(xShape, filterShape, &c)
-	return shape, err
+	p, shape, err := transposedParams(xShape, filterShape, &c)
+	return checkMode("ConvTranspose2d", &c, p, true, shape, err)
 }
 
 // checkNodes checks that x and filter exist and share a float dtype.

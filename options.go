@@ -55,8 +55,10 @@ type config struct {
 	outputSize    [2]int
 	outputShape   [2]int
 	autoPad       AutoPad
+	paddingMode   PaddingMode    // WithPaddingMode
+	sizeOf        *gorgonia.Node // WithOutputSizeOf; outputSize holds its size
 
-	hasPads, hasOutputPadding, hasOutputSize, hasOutputShape bool
+	hasPads, hasOutputPadding, hasOutputSize, hasOutputShape, hasSizeOf bool
 }
 
 func defaultConfig() config {
@@ -137,7 +139,10 @@ func WithBias(b *gorgonia.Node) Option {
 // cannot be combined with WithOutputPadding, WithOutputShape or a SAME auto
 // pad.
 func WithOutputSize(h, w int) Option {
-	return func(c *config) { c.outputSize, c.hasOutputSize = [2]int{h, w}, true }
+	return func(c *config) {
+		c.outputSize, c.hasOutputSize = [2]int{h, w}, true
+		c.sizeOf, c.hasSizeOf = nil, false
+	}
 }
 
 // WithOutputShape asks ConvTranspose2d for an output of h×w, as ONNX's

@@ -97,6 +97,9 @@ func checkShape(fn, name, layout string, s tensor.Shape) error {
 // checkOutputSize validates the options that choose ConvTranspose2d's
 // output size.
 func (c *config) checkOutputSize(fn string) error {
+	if err := c.checkSizeOf(fn); err != nil {
+		return err
+	}
 	if c.hasOutputSize && c.hasOutputPadding {
 		return shapeError(fn, "output size %v and output padding %v cannot both be set", c.outputSize, c.outputPadding)
 	}
@@ -178,8 +181,8 @@ func transposedParams(xShape, wShape tensor.Shape, c *config) (params, tensor.Sh
 			if c.hasOutputSize {
 				out = c.outputSize[a]
 				if out < lo || out > hi {
-					return p, nil, shapeError(fn, "requested output %s %d is not reachable from input %s %d: valid sizes range from %d to %d",
-						axes[a], out, axes[a], in, lo, hi)
+					return p, nil, shapeError(fn, "requested output %s %d%s is not reachable from input %s %d: valid sizes range from %d to %d",
+						axes[a], out, c.sizeOfNote(a), axes[a], in, lo, hi)
 				}
 			}
 		}

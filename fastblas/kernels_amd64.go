@@ -389,51 +389,63 @@ func mergeFloat64x4(c []float64, x, alpha, beta archsimd.Float64x4, t *tile[floa
 }
 
 // mergeEdgeF32 merges the t.rows×t.cols corner of the accumulated tile t.acc
-// (row stride nr) into C, 8 columns at a time, with the same arithmetic as
-// the full-tile merges so that edge elements get the bits interior ones would.
+// (row stride nr) into C, 8 columns at a time through a full-width buffer,
+// with the same arithmetic as the full-tile merges so that edge elements get
+// the bits interior ones would. (archsimd's partial loads and stores would
+// save the copies, but trip the race detector's pointer checks at the end of
+// an allocation.)
 func mergeEdgeF32(t *tile[float32], nr int) {
 	alpha := archsimd.BroadcastFloat32x8(t.alpha)
 	beta := archsimd.BroadcastFloat32x8(t.beta)
+	var buf [8]float32
 	for r := range t.rows {
 		c := t.c[r*t.ldc : r*t.ldc+t.cols]
 		acc := t.acc[r*nr : r*nr+nr]
 		for j := 0; j < len(c); j += 8 {
 			cj := c[j:min(j+8, len(c))]
+			copy(buf[:], cj)
 			x := archsimd.LoadFloat32x8Slice(acc[j : j+8])
 			switch {
 			case !t.first:
-				x = x.MulAdd(alpha, archsimd.LoadFloat32x8SlicePart(cj))
+				x = x.MulAdd(alpha, archsimd.LoadFloat32x8(&buf))
 			case t.beta == 0:
 				x = x.Mul(alpha)
 			default:
-				x = x.MulAdd(alpha, archsimd.LoadFloat32x8SlicePart(cj).Mul(beta))
+				x = x.MulAdd(alpha, archsimd.LoadFloat32x8(&buf).Mul(beta))
 			}
-			x.StoreSlicePart(cj)
+			x.Store(&buf)
+			copy(cj, buf[:])
 		}
 	}
 }
 
 // mergeEdgeF64 merges the t.rows×t.cols corner of the accumulated tile t.acc
-// (row stride nr) into C, 4 columns at a time, with the same arithmetic as
-// the full-tile merges so that edge elements get the bits interior ones would.
+// (row stride nr) into C, 4 columns at a time through a full-width buffer,
+// with the same arithmetic as the full-tile merges so that edge elements get
+// the bits interior ones would. (archsimd's partial loads and stores would
+// save the copies, but trip the race detector's pointer checks at the end of
+// an allocation.)
 func mergeEdgeF64(t *tile[float64], nr int) {
 	alpha := archsimd.BroadcastFloat64x4(t.alpha)
 	beta := archsimd.BroadcastFloat64x4(t.beta)
+	var buf [4]float64
 	for r := range t.rows {
 		c := t.c[r*t.ldc : r*t.ldc+t.cols]
 		acc := t.acc[r*nr : r*nr+nr]
 		for j := 0; j < len(c); j += 4 {
 			cj := c[j:min(j+4, len(c))]
+			copy(buf[:], cj)
 			x := archsimd.LoadFloat64x4Slice(acc[j : j+4])
 			switch {
 			case !t.first:
-				x = x.MulAdd(alpha, archsimd.LoadFloat64x4SlicePart(cj))
+				x = x.MulAdd(alpha, archsimd.LoadFloat64x4(&buf))
 			case t.beta == 0:
 				x = x.Mul(alpha)
 			default:
-				x = x.MulAdd(alpha, archsimd.LoadFloat64x4SlicePart(cj).Mul(beta))
+				x = x.MulAdd(alpha, archsimd.LoadFloat64x4(&buf).Mul(beta))
 			}
-			x.StoreSlicePart(cj)
+			x.Store(&buf)
+			copy(cj, buf[:])
 		}
 	}
 }

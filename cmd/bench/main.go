@@ -63,6 +63,7 @@ type row struct {
 	l                                 layer
 	dtype                             string
 	fwd, fwdbwd, gemm, gconv, zeroIns time.Duration
+	conv                              time.Duration // this module's Conv2d on the mirrored shape
 	torchFwd, torchFwdbwd             time.Duration
 	zeroInsDiff                       float64
 }
@@ -136,12 +137,17 @@ func measure(l layer, dt string, minTime time.Duration) (*row, error) {
 	if r.gemm, err = timeIt(minTime, bareGEMM(l, dtype)); err != nil {
 		return nil, err
 	}
-	gconv, err := gorgoniaConv(l, dtype)
-	if err != nil {
-		return nil, err
-	}
-	if r.gconv, err = timeIt(minTime, gconv); err != nil {
-		return nil, err
+	for _, c := range []struct {
+		ours bool
+		d    *time.Duration
+	}{{false, &r.gconv}, {true, &r.conv}} {
+		f, err := mirroredConv(l, dtype, c.ours)
+		if err != nil {
+			return nil, err
+		}
+		if *c.d, err = timeIt(minTime, f); err != nil {
+			return nil, err
+		}
 	}
 	zi, _, _, out, err := zeroInsertion(l, dtype)
 	if err != nil {
@@ -181,7 +187,7 @@ func ratio(a, b time.Duration) string {
 
 func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	head := []string{"layer", "dtype", "fwd ms", "fwd+bwd ms", "GEMM ms", "GFLOP/s", "fwd/GEMM", "fwd+bwd/3·GEMM",
-		"Conv2d ms", "zero-ins ms", "zero-ins/fwd"}
+		"Conv2d ms", "gorgonia.Conv2d ms", "gorgonia/ours Conv2d", "zero-ins ms", "zero-ins/fwd"}
 	if torch {
 		head = append(head, "torch fwd ms", "torch fwd+bwd ms", "torch/ours fwd", "torch/ours fwd+bwd")
 	}
@@ -189,7 +195,8 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	for _, r := range rows {
 		line := []string{r.l.String(), r.dtype, ms(r.fwd), ms(r.fwdbwd), ms(r.gemm),
 			fmt.Sprintf("%.1f", r.l.flops()/r.fwd.Seconds()/1e9),
-			ratio(r.fwd, r.gemm), ratio(r.fwdbwd, 3*r.gemm), ms(r.gconv), ms(r.zeroIns), ratio(r.zeroIns, r.fwd)}
+			ratio(r.fwd, r.gemm), ratio(r.fwdbwd, 3*r.gemm), ms(r.conv), ms(r.gconv), ratio(r.gconv, r.conv),
+			ms(r.zeroIns), ratio(r.zeroIns, r.fwd)}
 		if torch {
 			line = append(line, ms(r.torchFwd), ms(r.torchFwdbwd), ratio(r.torchFwd, r.fwd), ratio(r.torchFwdbwd, r.fwdbwd))
 		}
@@ -215,7 +222,8 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	}
 	fmt.Fprintf(w, "\nfwd: ConvTranspose2d forward on the TapeMachine; fwd+bwd adds the gradients of x and the filter.\n"+
 		"GEMM: the forward GEMM alone (the backward needs two of the same size); GFLOP/s of the forward.\n"+
-		"Conv2d: gorgonia.Conv2d on the mirrored shape. zero-ins: zero insertion + gorgonia.Conv2d\n"+
+		"Conv2d: this module's Conv2d on the mirrored shape (the convolution the layer reverses), and gorgonia.Conv2d.\n"+
+		"zero-ins: zero insertion + gorgonia.Conv2d\n"+
 		"(largest difference from ConvTranspose2d's result: %.2g).\n", worst)
 }
 

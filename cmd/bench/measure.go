@@ -89,14 +89,21 @@ func ours(l layer, dt tensor.Dtype, backward bool) (func() error, *G.Node, error
 	return machine(g), y, nil
 }
 
-// gorgoniaConv is gorgonia.Conv2d on the mirrored shape: the convolution
-// that takes the transposed convolution's output back to its input.
-func gorgoniaConv(l layer, dt tensor.Dtype) (func() error, error) {
+// mirroredConv is a convolution on the mirrored shape: the one that takes
+// the transposed convolution's output back to its input, with the same
+// filter — gorgonia.Conv2d, or this module's Conv2d when ours is true.
+func mirroredConv(l layer, dt tensor.Dtype, ours bool) (func() error, error) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	g := G.NewGraph()
 	y := input(g, randomDense(rng, dt, l.yShape()), "y")
 	w := input(g, randomDense(rng, dt, l.wShape()), "w")
-	if _, err := G.Conv2d(y, w, tensor.Shape{l.k, l.k}, []int{l.p, l.p}, []int{l.s, l.s}, []int{1, 1}); err != nil {
+	var err error
+	if ours {
+		_, err = ct.Conv2d(y, w, ct.WithStride(l.s, l.s), ct.WithPadding(l.p, l.p))
+	} else {
+		_, err = G.Conv2d(y, w, tensor.Shape{l.k, l.k}, []int{l.p, l.p}, []int{l.s, l.s}, []int{1, 1})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return machine(g), nil

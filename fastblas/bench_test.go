@@ -23,33 +23,58 @@ var engines = []benchEngine{
 	{"gonum", gonum.Implementation{}, gonum.Implementation{}},
 }
 
-// probeShape is the GEMM of the forward pass of one transposed convolution:
-// C (Cout·kH·kW × H·W) = Wᵀ (Cout·kH·kW × Cin) · X (Cin × H·W), with W stored
-// Cin × Cout·kH·kW, hence A transposed.
+// probeShape is one GEMM of a transposed convolution. The forward pass of
+// one is C (Cout·kH·kW × H·W) = Wᵀ (Cout·kH·kW × Cin) · X (Cin × H·W), with
+// W stored Cin × Cout·kH·kW, hence A transposed; its gradients are the
+// NoTrans·NoTrans (input) and NoTrans·Trans (filter) products.
 type probeShape struct {
 	name    string
+	tA, tB  blas.Transpose
 	m, n, k int
 }
 
 var probeShapes = []probeShape{
-	{"dcgan1", 64 * 16, 7 * 7, 128},              // 128→64 channels, 7×7 input, 4×4 kernel, one image
-	{"dcgan1_batch64", 64 * 16, 64 * 7 * 7, 128}, // the same with the batch of 64 folded into N
-	{"dcgan2", 128 * 16, 4 * 4, 256},             // 256→128 channels, 4×4 input, 4×4 kernel
-	{"dcgan2_batch64", 128 * 16, 64 * 4 * 4, 256},
-	{"decoder", 32 * 16, 32 * 32, 64},     // 64→32 channels, 32×32 input, 4×4 kernel
-	{"decoder3x3", 128 * 9, 16 * 16, 256}, // 256→128 channels, 16×16 input, 3×3 kernel
+	// 128→64 channels, 7×7 input, 4×4 kernel, one image, then the batch of
+	// 64 folded into N, then the two gradient GEMMs of the folded batch.
+	{"dcgan1", blas.Trans, blas.NoTrans, 64 * 16, 7 * 7, 128},
+	{"dcgan1_batch64", blas.Trans, blas.NoTrans, 64 * 16, 64 * 7 * 7, 128},
+	{"dcgan1_batch64_gradinput", blas.NoTrans, blas.NoTrans, 128, 64 * 7 * 7, 64 * 16},
+	{"dcgan1_batch64_gradfilter", blas.NoTrans, blas.Trans, 128, 64 * 16, 64 * 7 * 7},
+	// 256→128 channels, 4×4 input, 4×4 kernel.
+	{"dcgan2", blas.Trans, blas.NoTrans, 128 * 16, 4 * 4, 256},
+	{"dcgan2_batch64", blas.Trans, blas.NoTrans, 128 * 16, 64 * 4 * 4, 256},
+	// 64→32 channels, 32×32 input, 4×4 kernel (batch 16).
+	{"decoder", blas.Trans, blas.NoTrans, 32 * 16, 32 * 32, 64},
+	// 256→128 channels, 16×16 input, 3×3 kernel (batch 8).
+	{"decoder3x3", blas.Trans, blas.NoTrans, 128 * 9, 16 * 16, 256},
 }
 
-func (s probeShape) String() string { return fmt.Sprintf("%s_m%dn%dk%d", s.name, s.m, s.n, s.k) }
+func (s probeShape) String() string {
+	tr := map[blas.Transpose]string{blas.NoTrans: "N", blas.Trans: "T"}
+	return fmt.Sprintf("%s_%s%s_m%dn%dk%d", s.name, tr[s.tA], tr[s.tB], s.m, s.n, s.k)
+}
+
+// lds returns the minimum leading dimensions of A and B.
+func (s probeShape) lds() (lda, ldb int) {
+	lda, ldb = s.k, s.n
+	if s.tA == blas.Trans {
+		lda = s.m
+	}
+	if s.tB == blas.Trans {
+		ldb = s.k
+	}
+	return lda, ldb
+}
 
 func BenchmarkSgemm(b *testing.B) {
 	for _, s := range probeShapes {
 		rnd := rand.New(rand.NewPCG(1, 1))
+		lda, ldb := s.lds()
 		a, x, c := randSlice[float32](rnd, s.k*s.m), randSlice[float32](rnd, s.k*s.n), make([]float32, s.m*s.n)
 		for _, e := range engines {
 			b.Run(s.String()+"/engine="+e.name, func(b *testing.B) {
 				for b.Loop() {
-					e.impl.Sgemm(blas.Trans, blas.NoTrans, s.m, s.n, s.k, 1, a, s.m, x, s.n, 0, c, s.n)
+					e.impl.Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, x, ldb, 0, c, s.n)
 				}
 				reportGFLOPS(b, s)
 			})
@@ -60,11 +85,12 @@ func BenchmarkSgemm(b *testing.B) {
 func BenchmarkDgemm(b *testing.B) {
 	for _, s := range probeShapes {
 		rnd := rand.New(rand.NewPCG(1, 1))
+		lda, ldb := s.lds()
 		a, x, c := randSlice[float64](rnd, s.k*s.m), randSlice[float64](rnd, s.k*s.n), make([]float64, s.m*s.n)
 		for _, e := range engines {
 			b.Run(s.String()+"/engine="+e.name, func(b *testing.B) {
 				for b.Loop() {
-					e.dbl.Dgemm(blas.Trans, blas.NoTrans, s.m, s.n, s.k, 1, a, s.m, x, s.n, 0, c, s.n)
+					e.dbl.Dgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, x, ldb, 0, c, s.n)
 				}
 				reportGFLOPS(b, s)
 			})

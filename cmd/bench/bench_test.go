@@ -1,0 +1,56 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tiny is a layer small enough to measure in a test.
+var tiny = layer{"tiny", 2, 3, 2, 3, 4, 3, 2, 1, 1}
+
+// TestZeroInsertionAgrees checks the baseline: zero insertion + gorgonia.Conv2d
+// must compute the same transposed convolution as ConvTranspose2d, or its
+// timings would compare different things.
+func TestZeroInsertionAgrees(t *testing.T) {
+	for _, dt := range []string{"float64", "float32"} {
+		r, err := measure(tiny, dt, time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tol := 1e-12
+		if dt == "float32" {
+			tol = 1e-5
+		}
+		if r.zeroInsDiff > tol {
+			t.Errorf("%s: zero insertion differs from ConvTranspose2d by %g", dt, r.zeroInsDiff)
+		}
+		for name, d := range map[string]time.Duration{"fwd": r.fwd, "fwd+bwd": r.fwdbwd, "gemm": r.gemm, "conv": r.conv, "gorgonia conv": r.gconv, "zero insertion": r.zeroIns} {
+			if d <= 0 {
+				t.Errorf("%s: %s time %v", dt, name, d)
+			}
+		}
+	}
+}
+
+// TestTable checks that a run prints a Markdown table with a row per layer
+// and dtype, and that bad flags are errors.
+func TestTable(t *testing.T) {
+	saved := layers
+	defer func() { layers = saved }()
+	layers = []layer{tiny}
+	var out bytes.Buffer
+	if err := run(&out, time.Millisecond, []string{"float64"}, "gonum", "off", true); err != nil {
+		t.Fatal(err)
+	}
+	if rows := strings.Count(out.String(), "| tiny (N=2, k3 s2 p1 op1) | float64 |"); rows != 1 {
+		t.Errorf("%d rows for the tiny layer in:\n%s", rows, out.String())
+	}
+	if err := run(&out, time.Millisecond, []string{"float16"}, "default", "off", false); err == nil {
+		t.Error("no error for -dtype float16")
+	}
+	if err := run(&out, time.Millisecond, []string{"float64"}, "mkl", "off", false); err == nil {
+		t.Error("no error for -blas mkl")
+	}
+}

@@ -91,14 +91,10 @@ func gemm[T float32 | float64](kern *kernel[T], p problem[T]) {
 	if p.m*p.n*p.k < parallelFlops {
 		workers = 1
 	}
-	mTiles := (p.m + kern.mr - 1) / kern.mr
-	nTiles := (p.n + kern.nr - 1) / kern.nr
-	// Splitting the rows repacks all of op(B) in every worker; splitting the
-	// columns repacks op(A). Split the longer side, counted in tiles.
-	byRows := mTiles >= nTiles
-	tiles, step := mTiles, kern.mr
+	byRows := splitRows(kern, p, workers)
+	tiles, step := ceilDiv(p.m, kern.mr), kern.mr
 	if !byRows {
-		tiles, step = nTiles, kern.nr
+		tiles, step = ceilDiv(p.n, kern.nr), kern.nr
 	}
 	workers = min(workers, tiles)
 	if workers <= 1 {
@@ -124,6 +120,35 @@ func gemm[T float32 | float64](kern *kernel[T], p problem[T]) {
 	}
 	wg.Wait()
 }
+
+// packCost is what packing one element costs, in the micro-kernel's
+// multiply-adds: the kernels run tens of multiply-adds per nanosecond, the
+// packing loops one or two elements.
+const packCost = 32
+
+// splitRows reports whether workers goroutines should share C as stripes of
+// rows rather than of columns: the split whose busiest worker has the least
+// to do. Stripes of rows each pack all of op(B) and their rows of op(A);
+// stripes of columns all of op(A) (unless it is read in place, see serial)
+// and their columns of op(B). Stripes are whole tiles, so a side with fewer
+// tiles than workers leaves some idle.
+func splitRows[T float32 | float64](kern *kernel[T], p problem[T], workers int) bool {
+	mTiles, nTiles := ceilDiv(p.m, kern.mr), ceilDiv(p.n, kern.nr)
+	packA := func(rows int) int {
+		if p.aTrans {
+			return 0
+		}
+		return packCost * rows * p.k
+	}
+	packB := func(cols int) int { return packCost * cols * p.k }
+	rowStripe := ceilDiv(mTiles, workers) * kern.mr
+	colStripe := ceilDiv(nTiles, workers) * kern.nr
+	byRows := rowStripe*nTiles*kern.nr*p.k + packA(rowStripe) + packB(p.n)
+	byCols := colStripe*mTiles*kern.mr*p.k + packA(p.m) + packB(colStripe)
+	return byRows <= byCols
+}
+
+func ceilDiv(x, y int) int { return (x + y - 1) / y }
 
 // serial computes p on the calling goroutine with the GotoBLAS loop nest:
 // columns of C by nc, k by kc (packing op(B)), rows by mc (packing op(A)),

@@ -16,29 +16,19 @@ func Transposed[T Float](impl BLAS, g Geometry, small, filter, bias, big []T) {
 	if g.SmallLen() == 0 || g.BigLen() == 0 {
 		return
 	}
-	sp, rows := g.smallPlane(), g.colRows()
-	csg, rowsG := g.SmallChannels/g.Groups, rows/g.Groups
-	chunk := chunkImages(g)
-	cols := getBuffer[T](rows * chunk * sp)
-	defer putBuffer(cols)
-	packed := getBuffer[T](g.SmallChannels * chunk * sp)
-	defer putBuffer(packed)
-	for first := 0; first < g.Batch; first += chunk {
-		count := min(chunk, g.Batch-first)
-		ld := count * sp
-		x := small[first*g.SmallChannels*sp:]
-		if count > 1 {
-			pack(small, g.SmallChannels, sp, first, count, packed.data)
-			x = packed.data
-		}
+	p := newPlan[T](g)
+	defer p.release()
+	for first := 0; first < g.Batch; first += p.chunk {
+		count, ld := p.span(first)
+		x := p.packSmall(small, first, count)
 		for gr := 0; gr < g.Groups; gr++ {
 			// cols_g (rowsG × ld) = W_gᵀ (rowsG × csg) · x_g (csg × ld)
-			gemm(impl, blas.Trans, blas.NoTrans, rowsG, ld, csg,
-				1, filter[gr*csg*rowsG:], rowsG,
-				x[gr*csg*ld:], ld,
-				0, cols.data[gr*rowsG*ld:], ld)
+			gemm(impl, blas.Trans, blas.NoTrans, p.rowsG, ld, p.csg,
+				1, filter[gr*p.csg*p.rowsG:], p.rowsG,
+				x[gr*p.csg*ld:], ld,
+				0, p.cols.data[gr*p.rowsG*ld:], ld)
 		}
-		col2im(g, cols.data, first, count, big)
+		col2im(g, p.cols.data, first, count, big)
 	}
 }
 
@@ -55,33 +45,27 @@ func Convolve[T Float](impl BLAS, g Geometry, big, filter, bias, small []T) {
 	if g.SmallLen() == 0 {
 		return
 	}
-	sp, rows := g.smallPlane(), g.colRows()
-	csg, rowsG := g.SmallChannels/g.Groups, rows/g.Groups
-	chunk := chunkImages(g)
-	cols := getBuffer[T](rows * chunk * sp)
-	defer putBuffer(cols)
-	packed := getBuffer[T](g.SmallChannels * chunk * sp)
-	defer putBuffer(packed)
-	for first := 0; first < g.Batch; first += chunk {
-		count := min(chunk, g.Batch-first)
-		ld := count * sp
-		im2col(g, big, first, count, cols.data)
-		y := small[first*g.SmallChannels*sp:]
+	p := newPlan[T](g)
+	defer p.release()
+	for first := 0; first < g.Batch; first += p.chunk {
+		count, ld := p.span(first)
+		im2col(g, big, first, count, p.cols.data)
+		y := small[first*g.SmallChannels*p.sp:]
 		if count > 1 {
-			y = packed.data
+			y = p.packed.data
 		}
 		for gr := 0; gr < g.Groups; gr++ {
 			// y_g (csg × ld) = W_g (csg × rowsG) · cols_g (rowsG × ld)
-			gemm(impl, blas.NoTrans, blas.NoTrans, csg, ld, rowsG,
-				1, filter[gr*csg*rowsG:], rowsG,
-				cols.data[gr*rowsG*ld:], ld,
-				0, y[gr*csg*ld:], ld)
+			gemm(impl, blas.NoTrans, blas.NoTrans, p.csg, ld, p.rowsG,
+				1, filter[gr*p.csg*p.rowsG:], p.rowsG,
+				p.cols.data[gr*p.rowsG*ld:], ld,
+				0, y[gr*p.csg*ld:], ld)
 		}
 		if count > 1 {
-			unpack(packed.data, g.SmallChannels, sp, first, count, small)
+			unpack(p.packed.data, g.SmallChannels, p.sp, first, count, small)
 		}
 	}
-	addBias(small[:g.SmallLen()], bias, g.SmallChannels, sp)
+	addBias(small[:g.SmallLen()], bias, g.SmallChannels, p.sp)
 }
 
 // FilterGrad computes the filter that both Transposed and Convolve
@@ -99,28 +83,18 @@ func FilterGrad[T Float](impl BLAS, g Geometry, small, big, filter []T) {
 	if g.SmallLen() == 0 {
 		return
 	}
-	sp, rows := g.smallPlane(), g.colRows()
-	csg, rowsG := g.SmallChannels/g.Groups, rows/g.Groups
-	chunk := chunkImages(g)
-	cols := getBuffer[T](rows * chunk * sp)
-	defer putBuffer(cols)
-	packed := getBuffer[T](g.SmallChannels * chunk * sp)
-	defer putBuffer(packed)
-	for first := 0; first < g.Batch; first += chunk {
-		count := min(chunk, g.Batch-first)
-		ld := count * sp
-		im2col(g, big, first, count, cols.data)
-		x := small[first*g.SmallChannels*sp:]
-		if count > 1 {
-			pack(small, g.SmallChannels, sp, first, count, packed.data)
-			x = packed.data
-		}
+	p := newPlan[T](g)
+	defer p.release()
+	for first := 0; first < g.Batch; first += p.chunk {
+		count, ld := p.span(first)
+		im2col(g, big, first, count, p.cols.data)
+		x := p.packSmall(small, first, count)
 		for gr := 0; gr < g.Groups; gr++ {
 			// W_g (csg × rowsG) += x_g (csg × ld) · cols_gᵀ (ld × rowsG)
-			gemm(impl, blas.NoTrans, blas.Trans, csg, rowsG, ld,
-				1, x[gr*csg*ld:], ld,
-				cols.data[gr*rowsG*ld:], ld,
-				1, filter[gr*csg*rowsG:], rowsG)
+			gemm(impl, blas.NoTrans, blas.Trans, p.csg, p.rowsG, ld,
+				1, x[gr*p.csg*ld:], ld,
+				p.cols.data[gr*p.rowsG*ld:], ld,
+				1, filter[gr*p.csg*p.rowsG:], p.rowsG)
 		}
 	}
 }

@@ -52,6 +52,46 @@ func getBuffer[T Float](n int) *buffer[T] {
 
 func putBuffer[T Float](b *buffer[T]) { poolOf[T]().Put(b) }
 
+// plan is what the three passes share: the sizes of the folded GEMMs and
+// the workspace for one chunk of images.
+type plan[T Float] struct {
+	g            Geometry
+	sp           int // small plane
+	csg, rowsG   int // small channels and column rows per group
+	chunk        int // images per chunk
+	cols, packed *buffer[T]
+}
+
+func newPlan[T Float](g Geometry) *plan[T] {
+	p := &plan[T]{g: g, sp: g.smallPlane(), csg: g.SmallChannels / g.Groups, rowsG: g.colRows() / g.Groups, chunk: chunkImages(g)}
+	p.cols = getBuffer[T](g.colRows() * p.chunk * p.sp)
+	p.packed = getBuffer[T](g.SmallChannels * p.chunk * p.sp)
+	return p
+}
+
+// release returns the workspace to its pool.
+func (p *plan[T]) release() {
+	putBuffer(p.cols)
+	putBuffer(p.packed)
+}
+
+// span returns how many images the chunk starting at image first holds, and
+// the width of its folded GEMM.
+func (p *plan[T]) span(first int) (count, ld int) {
+	count = min(p.chunk, p.g.Batch-first)
+	return count, count * p.sp
+}
+
+// packSmall returns the chunk's small images as a (C_s × count·plane)
+// matrix: in place for a single image, packed into the workspace otherwise.
+func (p *plan[T]) packSmall(small []T, first, count int) []T {
+	if count == 1 {
+		return small[first*p.g.SmallChannels*p.sp:]
+	}
+	pack(small, p.g.SmallChannels, p.sp, first, count, p.packed.data)
+	return p.packed.data
+}
+
 // pack copies channels of images [first, first+count) of a batch laid out
 // (N, C, plane) into dst laid out (C, count·plane): the layout of a folded
 // GEMM operand.

@@ -504,3 +504,51 @@ func checkFiniteDifferences(t *testing.T, g *G.ExprGraph, y *G.Node, rng *rand.R
 		}
 	}
 }
+
+// roll shifts every plane of v (n, c, h, w) by (dh, dw), wrapping around.
+func roll(v []float64, shape []int, dh, dw int) []float64 {
+	h, w := shape[2], shape[3]
+	out := make([]float64, len(v))
+	for p := 0; p < shape[0]*shape[1]; p++ {
+		for i := 0; i < h; i++ {
+			for j := 0; j < w; j++ {
+				out[(p*h+(i+dh)%h)*w+(j+dw)%w] = v[(p*h+i)*w+j]
+			}
+		}
+	}
+	return out
+}
+
+// TestCircularIsShiftEquivariant checks the property periodic domains need:
+// with circular padding, an encoder–decoder (a stride-2 convolution, then a
+// stride-2 transposed convolution back to the input size) commutes with
+// every shift by a multiple of the stride, wrapping around. With zeros it
+// does not, which shows the test can tell.
+func TestCircularIsShiftEquivariant(t *testing.T) {
+	rng := rand.New(rand.NewPCG(27, 28))
+	shape := []int{1, 2, 8, 6}
+	xv := randoms(rng, prod(shape))
+	wd, wu := randoms(rng, 3*2*3*3), randoms(rng, 3*2*4*4)
+	apply := func(mode ct.PaddingMode, x []float64) []float64 {
+		g := G.NewGraph()
+		xn := constant(g, shape, x, "x")
+		h := G.Must(ct.Conv2d(xn, constant(g, []int{3, 2, 3, 3}, wd, "wd"), ct.WithStride(2, 2), ct.WithPadding(1, 1), ct.WithPaddingMode(mode)))
+		y := G.Must(ct.ConvTranspose2d(h, constant(g, []int{3, 2, 4, 4}, wu, "wu"), ct.WithStride(2, 2), ct.WithPadding(1, 1),
+			ct.WithPaddingMode(mode), ct.WithOutputSizeOf(xn)))
+		run(t, g)
+		return y.Value().Data().([]float64)
+	}
+	for _, mode := range []ct.PaddingMode{ct.PaddingCircular, ct.PaddingZeros} {
+		for _, shift := range [][2]int{{2, 0}, {0, 4}, {6, 2}} {
+			a := roll(apply(mode, xv), shape, shift[0], shift[1])
+			b := apply(mode, roll(xv, shape, shift[0], shift[1]))
+			equal := true
+			for i := range a {
+				equal = equal && math.Abs(a[i]-b[i]) <= 1e-12*(1+math.Abs(a[i]))
+			}
+			if equal != (mode == ct.PaddingCircular) {
+				t.Errorf("%v, shift %v: shifted output equals output of shifted input: %t", mode, shift, equal)
+			}
+		}
+	}
+}

@@ -8,8 +8,8 @@ import (
 // Conv2d returns a node computing the 2-D convolution (cross-correlation,
 // as in PyTorch's torch.nn.functional.conv2d) of x (N, C_in, H, W) with
 // filter (C_out, C_in/groups, kH, kW). It accepts WithStride, WithPadding,
-// WithPads, WithAutoPad, WithDilation, WithGroups and WithBias; the result
-// has shape (N, C_out, H_out, W_out) with
+// WithPads, WithAutoPad, WithDilation, WithGroups, WithBias and
+// WithPaddingMode (PyTorch's padding_mode); the result has shape (N, C_out, H_out, W_out) with
 //
 //	H_out = ⌊(H + pad_top + pad_bottom − dilation·(kH − 1) − 1) / stride⌋ + 1
 //

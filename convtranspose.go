@@ -19,7 +19,9 @@ import (
 //
 // It is the adjoint of a convolution with the same filter and parameters:
 // for every x of the convolution's input shape and y of its output shape,
-// ⟨Conv2d(x, W), y⟩ = ⟨x, ConvTranspose2d(y, W)⟩. The node is
+// ⟨Conv2d(x, W), y⟩ = ⟨x, ConvTranspose2d(y, W)⟩, also with the circular,
+// reflect and replicate borders of WithPaddingMode. WithOutputSizeOf takes
+// the output size from a node, such as the convolution's input. The node is
 // differentiable with respect to x, the filter and the bias, with the
 // TapeMachine (gorgonia.Grad) and the LispMachine, and its gradients are
 // themselves differentiable.

@@ -77,7 +77,7 @@ func loadPaddingGolden(t *testing.T) []paddingCase {
 	return f.Cases
 }
 
-// options translates the case; for the transposed convolution, sizeOf
+// options translates the case; for the transposed convolution, bySize
 // chooses between the recorded output padding and the output size.
 func (c *paddingCase) options(bySize bool) []ct.Option {
 	opts := []ct.Option{

@@ -552,3 +552,39 @@ func TestCircularIsShiftEquivariant(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkConvTranspose2dPaddingMode runs a decoder layer, (16, 64, 32, 32)
+// → (16, 32, 64, 64), kernel 4, stride 2, padding 1, float32, forward only,
+// with each mode: the modes add a fold over the uncropped output to the
+// zeros layer's work.
+func BenchmarkConvTranspose2dPaddingMode(b *testing.B) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	f32 := func(n int) *tensor.Dense {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		return tensor.New(tensor.WithBacking(v))
+	}
+	for _, mode := range allModes {
+		b.Run("16x64x32x32_to_32x64x64_k4s2p1_"+mode.String(), func(b *testing.B) {
+			g := G.NewGraph()
+			xv, wv := f32(16*64*32*32), f32(64*32*4*4)
+			xv.Reshape(16, 64, 32, 32)
+			wv.Reshape(64, 32, 4, 4)
+			x := G.NewTensor(g, tensor.Float32, 4, G.WithShape(16, 64, 32, 32), G.WithValue(xv), G.WithName("x"))
+			w := G.NewTensor(g, tensor.Float32, 4, G.WithShape(64, 32, 4, 4), G.WithValue(wv), G.WithName("w"))
+			if _, err := ct.ConvTranspose2d(x, w, ct.WithStride(2, 2), ct.WithPadding(1, 1), ct.WithPaddingMode(mode)); err != nil {
+				b.Fatal(err)
+			}
+			m := G.NewTapeMachine(g)
+			defer m.Close()
+			for b.Loop() {
+				if err := m.RunAll(); err != nil {
+					b.Fatal(err)
+				}
+				m.Reset()
+			}
+		})
+	}
+}

@@ -46,7 +46,7 @@ func TestConvTranspose2dErrors(t *testing.T) {
 		{"negative padding", x, w, []ct.Option{ct.WithPadding(-1, 0)}, "padding must not be negative, got top -1, bottom -1, left 0, right 0"},
 		{"negative pads", x, w, []ct.Option{ct.WithPads(0, 0, 0, -3)}, "right -3"},
 		{"negative output padding", x, w, []ct.Option{ct.WithOutputPadding(-1, 0)}, "output padding must be at least 0 and smaller than the stride or the dilation, got -1 along the height"},
-		{"output padding too big", x, w, []ct.Option{ct.WithStride(2, 2), ct.WithOutputPadding(0, 2)}, "got 2 along the width (stride 2, dilation 1)"},
+		{"output padding too big", x, w, []ct.Option{ct.WithStride(2, 2), ct.WithOutputPadding(0, 2)}, "got 2 along the width (stride 2, dilation 1; reachable output sizes 11 to 12)"},
 		{"output size zero", x, w, []ct.Option{ct.WithOutputSize(0, 7)}, "output size must be positive, got (0, 7)"},
 		{"output size above range", x, w, []ct.Option{ct.WithStride(2, 2), ct.WithOutputSize(11, 13)},
 			"requested output width 13 is not reachable from input width 5: valid sizes range from 11 to 12"},

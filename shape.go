@@ -11,8 +11,13 @@ import (
 // size, stride, paddings at the two ends and dilation, by choosing its output
 // padding: lo is the size with no output padding, and every size up to hi is
 // reached by an output padding smaller than the stride or the dilation.
-// These are also all the sizes that a convolution with the same parameters
-// maps back to in.
+// When the dilation is at most the stride, these are exactly the sizes that
+// a convolution with the same parameters maps back to in.
+//
+// PyTorch accepts the same output paddings, but its output_size argument
+// only the sizes up to lo + stride − 1; WithOutputSize accepts every size
+// that some output padding reaches, so it also takes the few that PyTorch's
+// output_size refuses when the dilation exceeds the stride.
 func OutputSizeRange(in, kernel, stride, padBegin, padEnd, dilation int) (lo, hi int) {
 	lo = (in-1)*stride - padBegin - padEnd + dilation*(kernel-1) + 1
 	return lo, lo + max(stride, dilation) - 1
@@ -151,8 +156,9 @@ func transposedParams(xShape, wShape tensor.Shape, c *config) (params, tensor.Sh
 		in, k, s, d := xShape[2+a], wShape[2+a], c.stride[a], c.dilation[a]
 		op := c.outputPadding[a]
 		if op < 0 || (op >= s && op >= d) {
-			return p, nil, shapeError(fn, "output padding must be at least 0 and smaller than the stride or the dilation, got %d along the %s (stride %d, dilation %d)",
-				op, axes[a], s, d)
+			lo, hi := OutputSizeRange(in, k, s, c.pads[2*a], c.pads[2*a+1], d)
+			return p, nil, shapeError(fn, "output padding must be at least 0 and smaller than the stride or the dilation, got %d along the %s (stride %d, dilation %d; reachable output sizes %d to %d)",
+				op, axes[a], s, d, lo, hi)
 		}
 		begin, end := c.pads[2*a], c.pads[2*a+1]
 		full := (in-1)*s + op + d*(k-1) + 1 // the output size with no padding

@@ -68,6 +68,7 @@ func run(o options, log io.Writer) (*result, error) {
 	}
 	defer smp.Close()
 	samplesPath := filepath.Join(o.Out, "samples.png")
+	progressPath := filepath.Join(o.Out, "progress.png")
 
 	if o.SampleOnly {
 		if o.Load == "" {
@@ -148,12 +149,15 @@ func run(o options, log io.Writer) (*result, error) {
 		res.GLoss = append(res.GLoss, gLoss)
 		bar.Describe(fmt.Sprintf("D %.3f G %.3f", dLoss, gLoss))
 		bar.Add(1)
-		if snapshots[s] {
-			g, err := drawGrid(smp, "")
+		if snapshots[s] { // also written now, so that a long run can be watched
+			g, err := drawGrid(smp, samplesPath)
 			if err != nil {
 				return nil, err
 			}
 			grids = append(grids, g)
+			if err := savePNG(progressPath, strip(grids, 4)); err != nil {
+				return nil, err
+			}
 		}
 	}
 	bar.Finish()
@@ -163,14 +167,7 @@ func run(o options, log io.Writer) (*result, error) {
 		o.Steps, res.Train.Round(time.Millisecond), per.Round(time.Microsecond),
 		(res.DTime / time.Duration(o.Steps)).Round(time.Microsecond), (res.GTime / time.Duration(o.Steps)).Round(time.Microsecond))
 
-	// Outputs.
-	if _, err := drawGrid(smp, samplesPath); err != nil {
-		return nil, err
-	}
-	progressPath := filepath.Join(o.Out, "progress.png")
-	if err := savePNG(progressPath, strip(grids, 4)); err != nil {
-		return nil, err
-	}
+	// samples.png and progress.png are up to date: the last step is a snapshot.
 	lossPath := filepath.Join(o.Out, "loss.png")
 	if err := plotLosses(lossPath, res.DLoss, res.GLoss, 25); err != nil {
 		return nil, err

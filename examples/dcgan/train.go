@@ -16,9 +16,10 @@ import (
 //     weights only, through the just-updated discriminator.
 //
 // Both losses are binary cross-entropies on logits (softplus), averaged over the batch. Each network has
-// its own Adam solver. Gorgonia v0.9.18 has no stop-gradient op, and Grad with several costs on one graph
-// mixes their intermediate derivatives; two graphs that bind the same tensors give each network its own
-// gradient and cost one extra generator forward pass per step.
+// its own Adam solver. Gorgonia v0.9.18 has no stop-gradient op, and Grad stores each node's derivative on
+// the node itself: a second Grad on the same graph, for the other loss, would reuse the first loss's
+// derivative at every node the two share. Two graphs that bind the same tensors give each network its own
+// gradient, at the price of one extra generator forward pass per step.
 type trainer struct {
 	batch int
 	d, g  phase

@@ -126,7 +126,10 @@ func Example_zeroInsertionCost() {
 	spread := n * cout * out * out * cin * k * k
 	fmt.Printf("ConvTranspose2d: %.3g multiply-adds\n", float64(direct))
 	fmt.Printf("zero insertion:  %.3g multiply-adds (%.0fx)\n", float64(spread), float64(spread)/float64(direct))
+	side := (h-1)*stride + 1 + 2*(k-1-pad)
+	fmt.Printf("zero-inserted input: %dx%d per channel, for %dx%d real values\n", side, side, h, h)
 	// Output:
 	// ConvTranspose2d: 4.11e+08 multiply-adds
 	// zero insertion:  1.64e+09 multiply-adds (4x)
+	// zero-inserted input: 17x17 per channel, for 7x7 real values
 }

@@ -10,20 +10,6 @@ import (
 	"github.com/gorgonia-ext/convtranspose"
 )
 
-// Arch sizes the two networks.
-type Arch struct {
-	Z         int // length of the latent vector
-	GenWidth  int // generator channels at 7x7; it has GenWidth/2 at 14x14
-	DiscWidth int // discriminator channels at 7x7; it has DiscWidth/2 at 14x14
-}
-
-func (a Arch) check() error {
-	if a.Z < 1 || a.GenWidth < 2 || a.DiscWidth < 2 {
-		return fmt.Errorf("architecture %+v: want Z ≥ 1 and widths ≥ 2", a)
-	}
-	return nil
-}
-
 // generatorNames lists the generator's learnables in the order of Generator.learnables.
 var generatorNames = []string{"g.project", "g.bn0.scale", "g.bn0.shift", "g.up1", "g.bn1.scale", "g.bn1.shift", "g.up2"}
 

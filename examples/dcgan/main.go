@@ -43,8 +43,8 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		Steps:     1500,
-		Batch:     64,
+		Steps:     2500,
+		Batch:     32,
 		Seed:      1,
 		Out:       "out/dcgan",
 		Arch:      Arch{Z: 100, GenWidth: 64, DiscWidth: 64},

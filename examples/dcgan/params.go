@@ -8,6 +8,21 @@ import (
 	"gorgonia.org/tensor"
 )
 
+// Arch sizes the two networks.
+type Arch struct {
+	Z         int // length of the latent vector
+	GenWidth  int // generator channels at 7x7; it has GenWidth/2 at 14x14
+	DiscWidth int // discriminator channels at 7x7; it has DiscWidth/2 at 14x14
+}
+
+// check reports an architecture that cannot be built.
+func (a Arch) check() error {
+	if a.Z < 1 || a.GenWidth < 2 || a.DiscWidth < 2 {
+		return fmt.Errorf("architecture %+v: want Z ≥ 1 and widths ≥ 2", a)
+	}
+	return nil
+}
+
 // weights holds the learnable tensors of one network by name. Graphs do not own them: every graph that
 // uses a network binds its nodes to these same tensors, so an update by the solver of one graph is seen
 // by all the others.

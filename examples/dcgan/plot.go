@@ -32,9 +32,7 @@ func plotLosses(path string, dLoss, gLoss []float32, window int) error {
 		if err != nil {
 			return fmt.Errorf("plotLosses: %s: %w", s.name, err)
 		}
-		faint := s.colour
-		faint.A = 60
-		raw.Color = faint
+		raw.Color = color.NRGBA{R: s.colour.R, G: s.colour.G, B: s.colour.B, A: 70} // not premultiplied: a paler tint
 		avg, err := plotter.NewLine(steps(movingAverage(s.loss, window)))
 		if err != nil {
 			return fmt.Errorf("plotLosses: %s: %w", s.name, err)

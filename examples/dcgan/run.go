@@ -86,6 +86,9 @@ func run(o options, log io.Writer) (*result, error) {
 	}
 	dir, err := mnist.Find(o.Data)
 	if err != nil {
+		if o.Data == "" {
+			return nil, fmt.Errorf("%w (with -data)", err)
+		}
 		return nil, err
 	}
 	train, err := mnist.Load(dir, mnist.Train)

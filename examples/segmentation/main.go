@@ -39,6 +39,7 @@ type options struct {
 	Data     string // folder of the MNIST files; "" means the GoMNIST module in the module cache
 	Arch     Arch
 	LR       float64
+	Beta2    float64
 	BGWeight float64 // weight of the background class in the loss; the digits have 1
 	Test     int     // held-out images
 	Evals    int     // evaluations on the held-out images during training, for miou.png
@@ -50,13 +51,14 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		Steps:    600,
+		Steps:    800,
 		Batch:    16,
 		Seed:     1,
 		Out:      "out/segmentation",
 		Arch:     Arch{Width: 16, Upsample: Transposed, Kernel: 3},
 		LR:       2e-3,
-		BGWeight: 1,
+		Beta2:    0.99,
+		BGWeight: 0.1,
 		Test:     1000,
 		Evals:    6,
 		EvalSize: 200,
@@ -77,6 +79,7 @@ func main() {
 	flag.IntVar(&o.Arch.Width, "width", o.Arch.Width, "channels at full resolution (even); 2x at 1/2, 4x at 1/4")
 	flag.IntVar(&o.Arch.Kernel, "kernel", o.Arch.Kernel, "kernel size of the transposed convolutions: 2, 3 or 4")
 	flag.Float64Var(&o.LR, "lr", o.LR, "Adam's initial learning rate (cosine decay to 1/20 of it)")
+	flag.Float64Var(&o.Beta2, "beta2", o.Beta2, "Adam's β2")
 	flag.Float64Var(&o.BGWeight, "bg-weight", o.BGWeight, "weight of background pixels in the loss (digit pixels weigh 1)")
 	flag.IntVar(&o.Test, "test", o.Test, "held-out images, composed from MNIST's test digits")
 	flag.IntVar(&o.Evals, "evals", o.Evals, "evaluations during training, for miou.png")

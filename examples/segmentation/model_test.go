@@ -42,7 +42,7 @@ func TestModelShapes(t *testing.T) {
 			t.Errorf("%+v: %d learnables, want a filter and a bias for each of %d layers", a, len(m.learnables()), len(a.layers()))
 		}
 
-		tr, err := newTrainer(a, p, 2, 1e-2, nil)
+		tr, err := newTrainer(a, p, 2, optim{LR: 1e-2})
 		if err != nil {
 			t.Fatalf("%+v: %v", a, err)
 		}

@@ -38,7 +38,8 @@ type result struct {
 	MIoU    float64
 	Acc     float64       // pixel accuracy on the held-out images
 	Checker float64       // checkerboard index of the last up-sampling's output on the held-out images
-	Train   time.Duration // training steps only
+	Train   time.Duration // training steps only, wall clock
+	CPU     time.Duration // training steps only, CPU time of the process (user and system)
 	Steps   int
 }
 
@@ -123,7 +124,7 @@ func run(o options, log io.Writer) (*result, error) {
 			}
 			weights[0] = o.BGWeight
 		}
-		t, err := newTrainer(arch, p, o.Batch, o.LR, weights)
+		t, err := newTrainer(arch, p, o.Batch, optim{LR: o.LR, Beta2: o.Beta2, ClassWeights: weights})
 		if err != nil {
 			return nil, err
 		}
@@ -231,6 +232,10 @@ func trainLoop(o options, first int, t *trainer, gen *Generator, pr *predictor, 
 				return err
 			}
 			res.Evals = append(res.Evals, evalPoint{Step: first + s, MIoU: m})
+			if s > 0 {
+				bar.Clear()
+				fmt.Fprintf(log, "step %d: held-out mIoU %.3f (%d images)\n", first+s, m, len(subset))
+			}
 		}
 		for i := range batch {
 			batch[i] = gen.Next()
@@ -239,12 +244,13 @@ func trainLoop(o options, first int, t *trainer, gen *Generator, pr *predictor, 
 			return err
 		}
 		t.setLearnRate(cosineRate(o.LR, s, o.Steps))
-		start := time.Now()
+		start, cpu := time.Now(), cpuTime()
 		loss, err := t.step()
 		if err != nil {
 			return fmt.Errorf("step %d: %w", s+1, err)
 		}
 		res.Train += time.Since(start)
+		res.CPU += cpuTime() - cpu
 		if math.IsNaN(float64(loss)) || math.IsInf(float64(loss), 0) {
 			return fmt.Errorf("step %d: loss %v is not finite", s+1, loss)
 		}
@@ -253,7 +259,8 @@ func trainLoop(o options, first int, t *trainer, gen *Generator, pr *predictor, 
 		bar.Add(1)
 	}
 	bar.Finish()
-	fmt.Fprintf(log, "trained %d steps in %v: %v per step\n", o.Steps, res.Train.Round(time.Millisecond), res.perStep().Round(time.Millisecond))
+	fmt.Fprintf(log, "trained %d steps in %v: %v per step, %v of CPU time per step\n", o.Steps, res.Train.Round(time.Millisecond),
+		res.perStep().Round(time.Millisecond), (res.CPU / time.Duration(o.Steps)).Round(time.Millisecond))
 	return nil
 }
 

@@ -17,8 +17,15 @@ type trainer struct {
 	solver G.Solver
 }
 
+// optim configures the loss and Adam.
+type optim struct {
+	LR           float64   // learning rate
+	Beta2        float64   // decay of the second-moment estimate; 0 means Gorgonia's default, 0.999
+	ClassWeights []float64 // per class, nil for equal weights
+}
+
 // newTrainer builds the training graph of arch a over the weights p for batches of the given size.
-func newTrainer(a Arch, p params, batch int, lr float64, classWeights []float64) (*trainer, error) {
+func newTrainer(a Arch, p params, batch int, opt optim) (*trainer, error) {
 	if batch < 1 {
 		return nil, fmt.Errorf("batch %d: want at least 1", batch)
 	}
@@ -33,7 +40,7 @@ func newTrainer(a Arch, p params, batch int, lr float64, classWeights []float64)
 	if err != nil {
 		return nil, err
 	}
-	if t.loss, err = pixelCrossEntropy(logits, t.labels, classWeights); err != nil {
+	if t.loss, err = pixelCrossEntropy(logits, t.labels, opt.ClassWeights); err != nil {
 		return nil, err
 	}
 	t.learn = m.learnables()
@@ -41,7 +48,11 @@ func newTrainer(a Arch, p params, batch int, lr float64, classWeights []float64)
 		return nil, fmt.Errorf("gradient: %w", err)
 	}
 	t.vm = G.NewTapeMachine(g, G.BindDualValues(t.learn...))
-	t.solver = G.NewAdamSolver(G.WithLearnRate(lr))
+	solverOpts := []G.SolverOpt{G.WithLearnRate(opt.LR)}
+	if opt.Beta2 != 0 {
+		solverOpts = append(solverOpts, G.WithBeta2(opt.Beta2))
+	}
+	t.solver = G.NewAdamSolver(solverOpts...)
 	return t, nil
 }
 

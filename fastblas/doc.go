@@ -25,7 +25,8 @@
 //
 // The loop nest is GotoBLAS's (as in BLIS): C is cut into column blocks of nc,
 // k into slices of kc whose block of op(B) is packed into kc×nr panels, rows
-// into blocks of mc whose op(A) is packed into mr×kc panels, and a
+// into blocks of mc whose op(A) is packed into mr×kc panels (a transposed A
+// already has that layout and is read in place), and a
 // micro-kernel keeps an mr×nr tile of C in vector registers while it runs
 // along kc with fused multiply-adds. Packing pads edge panels with zeros, so
 // the micro-kernel always runs full tiles; edge tiles are merged into C

@@ -7,9 +7,10 @@ import (
 	"sync"
 )
 
-// kernel is a micro-kernel and the blocking that feeds it: it multiplies a
-// packed mr×kc panel of op(A) by a packed kc×nr panel of op(B) and merges the
-// product into one tile of C.
+// kernel is a micro-kernel and the blocking that feeds it: it multiplies an
+// mr×kc panel of op(A), its mr values of each k contiguous and as apart (mr
+// when packed, lda when read in place), by a packed kc×nr panel of op(B) and
+// merges the product into one tile of C.
 type kernel[T float32 | float64] struct {
 	mr, nr     int
 	kc, mc, nc int // cache blocking: kc·nr fits L1, mc·kc L2, kc·nc L3

@@ -70,7 +70,7 @@ func main() {
 func kernel(p func(string, ...any), s spec) {
 	mr, nv, nr, w := s.mr, s.nv, s.nr(), s.lanes
 	acc := func(r, v int) string { return fmt.Sprintf("c%d%d", r, v) }
-	p("\n// %s multiplies a packed %d×kc panel of A by a packed kc×%d panel of B\n", s.name(), mr, nr)
+	p("\n// %s multiplies a %d×kc panel of A (row stride as) by a packed kc×%d panel of B\n", s.name(), mr, nr)
 	p("// with %s (%d %s accumulators) and merges the product into tile t.\n", s.isa, mr*nv, s.vec)
 	p("func %s(kc int, a []%s, as int, b []%s, t *tile[%s]) {\n", s.name(), s.elem, s.elem, s.elem)
 	p("\tvar ")

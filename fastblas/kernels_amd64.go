@@ -6,7 +6,7 @@ package fastblas
 
 import "simd/archsimd"
 
-// kernel4x32F32 multiplies a packed 4×kc panel of A by a packed kc×32 panel of B
+// kernel4x32F32 multiplies a 4×kc panel of A (row stride as) by a packed kc×32 panel of B
 // with AVX-512 (8 Float32x16 accumulators) and merges the product into tile t.
 func kernel4x32F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x16
@@ -62,7 +62,7 @@ func kernel4x32F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	mergeEdgeF32(t, 32)
 }
 
-// kernel6x16F32 multiplies a packed 6×kc panel of A by a packed kc×16 panel of B
+// kernel6x16F32 multiplies a 6×kc panel of A (row stride as) by a packed kc×16 panel of B
 // with AVX-512 (6 Float32x16 accumulators) and merges the product into tile t.
 func kernel6x16F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	var c00, c10, c20, c30, c40, c50 archsimd.Float32x16
@@ -115,7 +115,7 @@ func kernel6x16F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	mergeEdgeF32(t, 16)
 }
 
-// kernel4x16F32 multiplies a packed 4×kc panel of A by a packed kc×16 panel of B
+// kernel4x16F32 multiplies a 4×kc panel of A (row stride as) by a packed kc×16 panel of B
 // with AVX2 and FMA (8 Float32x8 accumulators) and merges the product into tile t.
 func kernel4x16F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float32x8
@@ -171,7 +171,7 @@ func kernel4x16F32(kc int, a []float32, as int, b []float32, t *tile[float32]) {
 	mergeEdgeF32(t, 16)
 }
 
-// kernel4x16F64 multiplies a packed 4×kc panel of A by a packed kc×16 panel of B
+// kernel4x16F64 multiplies a 4×kc panel of A (row stride as) by a packed kc×16 panel of B
 // with AVX-512 (8 Float64x8 accumulators) and merges the product into tile t.
 func kernel4x16F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float64x8
@@ -227,7 +227,7 @@ func kernel4x16F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	mergeEdgeF64(t, 16)
 }
 
-// kernel6x8F64 multiplies a packed 6×kc panel of A by a packed kc×8 panel of B
+// kernel6x8F64 multiplies a 6×kc panel of A (row stride as) by a packed kc×8 panel of B
 // with AVX-512 (6 Float64x8 accumulators) and merges the product into tile t.
 func kernel6x8F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	var c00, c10, c20, c30, c40, c50 archsimd.Float64x8
@@ -280,7 +280,7 @@ func kernel6x8F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	mergeEdgeF64(t, 8)
 }
 
-// kernel4x8F64 multiplies a packed 4×kc panel of A by a packed kc×8 panel of B
+// kernel4x8F64 multiplies a 4×kc panel of A (row stride as) by a packed kc×8 panel of B
 // with AVX2 and FMA (8 Float64x4 accumulators) and merges the product into tile t.
 func kernel4x8F64(kc int, a []float64, as int, b []float64, t *tile[float64]) {
 	var c00, c01, c10, c11, c20, c21, c30, c31 archsimd.Float64x4

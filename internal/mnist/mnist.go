@@ -87,16 +87,18 @@ func Find(dir string) (string, error) {
 	}
 	var tried []string
 	seen := map[string]bool{}
-	for _, cand := range candidates() {
-		if seen[cand] {
-			continue
+	for _, source := range []func() []string{fromBuildInfo, fromGoList} { // the go command only if needed
+		for _, cand := range source() {
+			if seen[cand] {
+				continue
+			}
+			seen[cand] = true
+			if err := hasFiles(cand); err != nil {
+				tried = append(tried, cand)
+				continue
+			}
+			return cand, nil
 		}
-		seen[cand] = true
-		if err := hasFiles(cand); err != nil {
-			tried = append(tried, cand)
-			continue
-		}
-		return cand, nil
 	}
 	msg := "mnist: cannot find the MNIST files of module " + Module
 	if len(tried) > 0 {
@@ -157,32 +159,38 @@ func hasFiles(dir string) error {
 	return nil
 }
 
-// candidates lists the folders where the module's data may be, most specific first.
-func candidates() []string {
+// fromBuildInfo lists the folders where the module's data may be, from the module version recorded in the
+// running binary. Test binaries record no dependencies.
+func fromBuildInfo() []string {
 	var out []string
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, dep := range bi.Deps {
-			if dep.Path != Module {
-				continue
-			}
-			if r := dep.Replace; r != nil && r.Version == "" { // replaced by a local folder
-				out = append(out, filepath.Join(r.Path, "data"))
-				break
-			}
-			if r := dep.Replace; r != nil {
-				dep = r
-			}
-			for _, cache := range modCaches() {
-				out = append(out, filepath.Join(cache, escapePath(dep.Path)+"@"+dep.Version, "data"))
-			}
-		}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil
 	}
-	if b, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", Module).Output(); err == nil {
-		if d := strings.TrimSpace(string(b)); d != "" {
-			out = append(out, filepath.Join(d, "data"))
+	for _, dep := range bi.Deps {
+		if dep.Path != Module {
+			continue
+		}
+		if r := dep.Replace; r != nil && r.Version == "" { // replaced by a local folder
+			return []string{filepath.Join(r.Path, "data")}
+		}
+		if r := dep.Replace; r != nil {
+			dep = r
+		}
+		for _, cache := range modCaches() {
+			out = append(out, filepath.Join(cache, escapePath(dep.Path)+"@"+dep.Version, "data"))
 		}
 	}
 	return out
+}
+
+// fromGoList asks the go command where the module is, which works inside a module that requires it.
+func fromGoList() []string {
+	b, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", Module).Output()
+	if d := strings.TrimSpace(string(b)); err == nil && d != "" {
+		return []string{filepath.Join(d, "data")}
+	}
+	return nil
 }
 
 // modCaches lists the possible module caches: GOMODCACHE, `go env GOMODCACHE`, then GOPATH/pkg/mod.

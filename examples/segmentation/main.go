@@ -51,11 +51,11 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		Steps:    800,
+		Steps:    700,
 		Batch:    16,
 		Seed:     1,
 		Out:      "out/segmentation",
-		Arch:     Arch{Width: 16, Upsample: Transposed, Kernel: 3},
+		Arch:     Arch{Width: 16, Upsample: Transposed, Kernel: 3, Norm: true},
 		LR:       2e-3,
 		Beta2:    0.99,
 		BGWeight: 0.1,
@@ -78,6 +78,7 @@ func main() {
 	flag.Var(&o.Arch.Upsample, "upsample", "decoder up-sampling: transposed, nearest, bilinear or pixelshuffle")
 	flag.IntVar(&o.Arch.Width, "width", o.Arch.Width, "channels at full resolution (even); 2x at 1/2, 4x at 1/4")
 	flag.IntVar(&o.Arch.Kernel, "kernel", o.Arch.Kernel, "kernel size of the transposed convolutions: 2, 3 or 4")
+	flag.BoolVar(&o.Arch.Norm, "norm", o.Arch.Norm, "batch normalisation after every layer but the head (-norm=false: biases instead)")
 	flag.Float64Var(&o.LR, "lr", o.LR, "Adam's initial learning rate (cosine decay to 1/20 of it)")
 	flag.Float64Var(&o.Beta2, "beta2", o.Beta2, "Adam's β2")
 	flag.Float64Var(&o.BGWeight, "bg-weight", o.BGWeight, "weight of background pixels in the loss (digit pixels weigh 1)")

@@ -58,6 +58,7 @@ type Arch struct {
 	Width    int        // channels at full resolution; twice as many at 1/2, four times at 1/4
 	Upsample Upsampling // the decoder's up-sampling
 	Kernel   int        // kernel size of the transposed convolutions (Transposed only)
+	Norm     bool       // batch normalisation after every layer but the head, instead of biases
 }
 
 func (a Arch) check() error {
@@ -112,8 +113,8 @@ func (a Arch) layers() []layer {
 	}
 }
 
-// initParams draws the weights of a: filters by He's rule, biases zero. The head's filter is drawn for
-// a linear layer (fan-in w, gain 1).
+// initParams draws the weights of a: filters by He's rule, biases and shifts zero, scales one. The
+// head's filter is drawn for a linear layer (fan-in w, gain 1).
 func initParams(a Arch, rng *rand.Rand) params {
 	p := params{}
 	for _, l := range a.layers() {
@@ -124,6 +125,14 @@ func initParams(a Arch, rng *rand.Rand) params {
 			if a.Upsample == Transposed {
 				out = s[1]
 			}
+		}
+		if a.Norm && l.name != "head" {
+			scale := zeros(out)
+			for i := range float32s(scale) {
+				float32s(scale)[i] = 1
+			}
+			p[l.name+".scale"], p[l.name+".shift"] = scale, zeros(out)
+			continue
 		}
 		p[l.name+".b"] = zeros(out)
 	}
@@ -149,7 +158,8 @@ func initParams(a Arch, rng *rand.Rand) params {
 //	dec1   conv 3x3             w → w     64x84
 //	head   conv 1x1             w → 11    64x84   logits
 //
-// Every layer but the head is followed by a ReLU; skips are added, not concatenated. The up-sampling
+// Every layer but the head is followed by a ReLU, and with Arch.Norm by batch normalisation before it;
+// skips are added, not concatenated. The up-sampling
 // steps are a transposed convolution (kernel k, stride 2, output size that of the skip) or, for the
 // other modes, the fixed up-sampling followed by a 3x3 convolution; everything else is the same.
 type Model struct {
@@ -208,31 +218,48 @@ func (m *Model) forward(x *G.Node) (logits, upsampled *G.Node, err error) {
 }
 
 // conv applies the named convolution with the given stride and dilation, padded to keep the size (at
-// stride 1), and a ReLU when relu is set.
-func (m *Model) conv(x *G.Node, name string, stride, dilation int, relu bool) (*G.Node, error) {
-	w, b := m.nodes[name+".w"], m.nodes[name+".b"]
+// stride 1), and when act is set its activation: batch norm (with Arch.Norm) and a ReLU.
+func (m *Model) conv(x *G.Node, name string, stride, dilation int, act bool) (*G.Node, error) {
+	w := m.nodes[name+".w"]
 	pad := dilation * (w.Shape()[2] - 1) / 2
-	y, err := convtranspose.Conv2d(x, w,
-		convtranspose.WithStride(stride, stride), convtranspose.WithPadding(pad, pad),
-		convtranspose.WithDilation(dilation, dilation), convtranspose.WithBias(b))
-	if err != nil || !relu {
+	opts := []convtranspose.Option{convtranspose.WithStride(stride, stride), convtranspose.WithPadding(pad, pad),
+		convtranspose.WithDilation(dilation, dilation)}
+	if b, ok := m.nodes[name+".b"]; ok {
+		opts = append(opts, convtranspose.WithBias(b))
+	}
+	y, err := convtranspose.Conv2d(x, w, opts...)
+	if err != nil || !act {
 		return y, err
+	}
+	return m.activate(y, name)
+}
+
+// activate applies the named layer's batch norm, when the model has one, and a ReLU.
+func (m *Model) activate(y *G.Node, name string) (*G.Node, error) {
+	if m.arch.Norm {
+		var err error
+		if y, err = batchNorm(y, m.nodes[name+".scale"], m.nodes[name+".shift"]); err != nil {
+			return nil, err
+		}
 	}
 	return G.Rectify(y)
 }
 
-// up doubles the resolution of x to that of skip with the named layer, applies a ReLU and adds skip. It
-// also returns the layer's output before the ReLU.
+// up doubles the resolution of x to that of skip with the named layer, applies its activation and adds
+// skip. It also returns the layer's output before the activation.
 func (m *Model) up(x, skip *G.Node, name string) (out, pre *G.Node, err error) {
-	w, b := m.nodes[name+".w"], m.nodes[name+".b"]
+	w := m.nodes[name+".w"]
 	sh, sw := skip.Shape()[2], skip.Shape()[3]
 	switch m.arch.Upsample {
 	case Transposed:
 		k := m.arch.Kernel
 		pad := (k - 1) / 2 // k = 2: 0, k = 3: 1 (output padding 1), k = 4: 1
-		pre, err = convtranspose.ConvTranspose2d(x, w,
-			convtranspose.WithStride(2, 2), convtranspose.WithPadding(pad, pad),
-			convtranspose.WithOutputSize(sh, sw), convtranspose.WithBias(b))
+		opts := []convtranspose.Option{convtranspose.WithStride(2, 2), convtranspose.WithPadding(pad, pad),
+			convtranspose.WithOutputSize(sh, sw)}
+		if b, ok := m.nodes[name+".b"]; ok {
+			opts = append(opts, convtranspose.WithBias(b))
+		}
+		pre, err = convtranspose.ConvTranspose2d(x, w, opts...)
 	case Nearest, Bilinear:
 		mode := nnops.Nearest
 		if m.arch.Upsample == Bilinear {
@@ -253,7 +280,7 @@ func (m *Model) up(x, skip *G.Node, name string) (out, pre *G.Node, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if out, err = G.Rectify(pre); err != nil {
+	if out, err = m.activate(pre, name); err != nil {
 		return nil, nil, err
 	}
 	out, err = G.Add(out, skip)

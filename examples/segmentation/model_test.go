@@ -15,8 +15,8 @@ func TestModelShapes(t *testing.T) {
 	archs := []Arch{
 		{Width: 2, Upsample: Transposed, Kernel: 2},
 		{Width: 2, Upsample: Transposed, Kernel: 3},
-		{Width: 2, Upsample: Transposed, Kernel: 4},
-		{Width: 2, Upsample: Nearest},
+		{Width: 2, Upsample: Transposed, Kernel: 4, Norm: true},
+		{Width: 2, Upsample: Nearest, Norm: true},
 		{Width: 2, Upsample: Bilinear},
 		{Width: 4, Upsample: PixelShuffle},
 	}
@@ -38,8 +38,12 @@ func TestModelShapes(t *testing.T) {
 		if want := (tensor.Shape{2, a.Width, Height, Width}); !up.Shape().Eq(want) {
 			t.Errorf("%+v: up-sampled %v, want %v", a, up.Shape(), want)
 		}
-		if len(m.learnables()) != 2*len(a.layers()) {
-			t.Errorf("%+v: %d learnables, want a filter and a bias for each of %d layers", a, len(m.learnables()), len(a.layers()))
+		want := 2 * len(a.layers()) // a filter and a bias each
+		if a.Norm {
+			want = 3*len(a.layers()) - 1 // a filter, a scale and a shift each, and the head's bias
+		}
+		if len(m.learnables()) != want {
+			t.Errorf("%+v: %d learnables, want %d", a, len(m.learnables()), want)
 		}
 
 		tr, err := newTrainer(a, p, 2, optim{LR: 1e-2})
@@ -67,6 +71,45 @@ func TestModelShapes(t *testing.T) {
 		if math.IsNaN(float64(losses[2])) || !(losses[2] < losses[0]) {
 			t.Errorf("%+v: losses %v, want finite and falling", a, losses)
 		}
+	}
+}
+
+// TestBatchNorm checks that with scale 1 and shift 0 every channel comes out with mean 0 and variance 1
+// (up to the ε of the variance), and that scale and shift act per channel.
+func TestBatchNorm(t *testing.T) {
+	g := G.NewGraph()
+	rng := rand.New(rand.NewPCG(2, 2))
+	x := G.NewTensor(g, G.Float32, 4, G.WithShape(3, 2, 4, 5), G.WithName("x"), G.WithValue(heNormal(rng, 1, 3, 2, 4, 5)))
+	scale := G.NewVector(g, G.Float32, G.WithShape(2), G.WithName("scale"), G.WithValue(tensor.New(tensor.WithBacking([]float32{1, 2}))))
+	shift := G.NewVector(g, G.Float32, G.WithShape(2), G.WithName("shift"), G.WithValue(tensor.New(tensor.WithBacking([]float32{0, 5}))))
+	y, err := batchNorm(x, scale, shift)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vm := G.NewTapeMachine(g)
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	v := float32s(y.Value().(tensor.Tensor))
+	for c, want := range [][2]float64{{0, 1}, {5, 4}} { // channel 1: mean 5, variance 2²
+		var sum, sq float64
+		n := 0
+		for b := 0; b < 3; b++ {
+			for _, e := range v[(b*2+c)*20 : (b*2+c+1)*20] {
+				sum += float64(e)
+				sq += float64(e) * float64(e)
+				n++
+			}
+		}
+		mean := sum / float64(n)
+		variance := sq/float64(n) - mean*mean
+		if math.Abs(mean-want[0]) > 1e-4 || math.Abs(variance-want[1]) > 1e-3*want[1] {
+			t.Errorf("channel %d: mean %v, variance %v; want %v and %v", c, mean, variance, want[0], want[1])
+		}
+	}
+	if _, err := batchNorm(scale, scale, shift); err == nil {
+		t.Error("batchNorm of a vector: no error")
 	}
 }
 

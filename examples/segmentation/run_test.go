@@ -16,7 +16,7 @@ func TestRunSmoke(t *testing.T) {
 		out := t.TempDir()
 		o := defaultOptions()
 		o.Steps, o.Batch, o.Test, o.Evals, o.EvalSize, o.Shown = 4, 2, 6, 2, 3, 2
-		o.Arch = Arch{Width: 4, Upsample: m, Kernel: 3}
+		o.Arch = Arch{Width: 4, Upsample: m, Kernel: 3, Norm: m == Transposed}
 		o.Out = out
 		res, err := run(o, nil)
 		if err != nil {

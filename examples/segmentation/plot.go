@@ -21,8 +21,6 @@ func plotLoss(path string, loss []float32, first int, name string) error {
 	p.Title.Text = "segmentation, " + name + " up-sampling: training loss"
 	p.X.Label.Text = "step"
 	p.Y.Label.Text = "per-pixel cross-entropy"
-	p.Y.Scale = plot.LogScale{}
-	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	p.Add(plotter.NewGrid())
 	raw, avg := make(plotter.XYs, len(loss)), make(plotter.XYs, len(loss))
 	var sum float64
@@ -40,7 +38,7 @@ func plotLoss(path string, loss []float32, first int, name string) error {
 	if err != nil {
 		return fmt.Errorf("plotLoss: %w", err)
 	}
-	rl.Color = color.RGBA{R: 31, G: 119, B: 180, A: 60}
+	rl.Color = color.NRGBA{R: 31, G: 119, B: 180, A: 70}
 	al, err := plotter.NewLine(avg)
 	if err != nil {
 		return fmt.Errorf("plotLoss: %w", err)

@@ -42,15 +42,19 @@ func compare(o options, out, log io.Writer) error {
 		}
 		rows = append(rows, row{m, res, ratio})
 	}
-	fmt.Fprintf(out, "| up-sampling | mIoU | pixel accuracy | time per step | overlap max/min | checkerboard index |\n")
-	fmt.Fprintf(out, "|---|---|---|---|---|---|\n")
+	fmt.Fprintf(out, "| up-sampling | mIoU | pixel accuracy | time per step | CPU time per step | overlap max/min | checkerboard index |\n")
+	fmt.Fprintf(out, "|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		name := r.mode.String()
 		if r.mode == Transposed {
 			name = fmt.Sprintf("transposed (k%d s2)", o.Arch.Kernel)
 		}
-		fmt.Fprintf(out, "| %s | %.3f | %.4f | %v | %.0f | %.2e |\n", name, r.res.MIoU, r.res.Acc,
-			r.res.perStep().Round(time.Millisecond), r.overlap, r.res.Checker)
+		cpu := time.Duration(0)
+		if r.res.Steps > 0 {
+			cpu = r.res.CPU / time.Duration(r.res.Steps)
+		}
+		fmt.Fprintf(out, "| %s | %.3f | %.4f | %v | %v | %.0f | %.2e |\n", name, r.res.MIoU, r.res.Acc,
+			r.res.perStep().Round(time.Millisecond), cpu.Round(time.Millisecond), r.overlap, r.res.Checker)
 	}
 	return nil
 }

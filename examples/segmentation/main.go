@@ -51,7 +51,7 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		Steps:    700,
+		Steps:    500,
 		Batch:    16,
 		Seed:     1,
 		Out:      "out/segmentation",
@@ -60,8 +60,8 @@ func defaultOptions() options {
 		Beta2:    0.99,
 		BGWeight: 0.1,
 		Test:     1000,
-		Evals:    6,
-		EvalSize: 200,
+		Evals:    5,
+		EvalSize: 100,
 		Shown:    8,
 	}
 }

@@ -47,7 +47,7 @@ func TestTable(t *testing.T) {
 	if rows := strings.Count(out.String(), "| tiny (N=2, k3 s2 p1 op1) | float64 |"); rows != 1 {
 		t.Errorf("%d rows for the tiny layer in:\n%s", rows, out.String())
 	}
-	if err := run(&out, time.Millisecond, []string{"float16"}, "default", "off", false); err == nil {
+	if err := run(&out, time.Millisecond, []string{"float16"}, "fast", "off", false); err == nil {
 		t.Error("no error for -dtype float16")
 	}
 	if err := run(&out, time.Millisecond, []string{"float64"}, "mkl", "off", false); err == nil {

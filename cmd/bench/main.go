@@ -6,7 +6,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/bench [-time 1s] [-dtype float32,float64] [-blas default] [-torch auto] [-markdown]
+//	go run ./cmd/bench [-time 1s] [-dtype float32,float64] [-blas fast] [-torch auto] [-markdown]
 //
 // Build with GOEXPERIMENT=simd for the SIMD engine, or with -tags openblas
 // (and libopenblas-dev installed) to offer -blas openblas.
@@ -40,7 +40,8 @@ var blasChoices = map[string]G.BLAS{
 func main() {
 	minTime := flag.Duration("time", time.Second, "minimum time spent on each measurement")
 	dtypeList := flag.String("dtype", "float32,float64", "comma-separated dtypes to measure")
-	blasName := flag.String("blas", "default", "BLAS for the whole graph: default, "+strings.Join(keys(blasChoices), ", "))
+	blasName := flag.String("blas", "fast", "BLAS for the whole graph and the bare GEMM: "+strings.Join(keys(blasChoices), ", ")+
+		" (fast is this module's default engine: the SIMD GEMM when built with GOEXPERIMENT=simd, gonum otherwise)")
 	torchMode := flag.String("torch", "auto", "measure PyTorch: auto (when installed), on, off")
 	markdown := flag.Bool("markdown", false, "print a Markdown table")
 	flag.Parse()
@@ -69,13 +70,13 @@ type row struct {
 }
 
 func run(w io.Writer, minTime time.Duration, dtypes []string, blasName, torchMode string, markdown bool) error {
-	if blasName != "default" {
-		b, ok := blasChoices[blasName]
-		if !ok {
-			return fmt.Errorf("-blas %q is not one of %v", blasName, keys(blasChoices))
-		}
-		G.Use(b)
+	// Every column runs on the same BLAS: ConvTranspose2d, the bare GEMM,
+	// gorgonia.Conv2d and zero insertion.
+	b, ok := blasChoices[blasName]
+	if !ok {
+		return fmt.Errorf("-blas %q is not one of %v", blasName, keys(blasChoices))
 	}
+	G.Use(b)
 	for _, dt := range dtypes {
 		if dt != "float32" && dt != "float64" {
 			return fmt.Errorf("-dtype %q is neither float32 nor float64", dt)

@@ -51,7 +51,7 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		Steps:    500,
+		Steps:    650,
 		Batch:    16,
 		Seed:     1,
 		Out:      "out/segmentation",

@@ -81,8 +81,10 @@ func TestDocumentsShowTheExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		blocks := shownBlock.FindAllStringSubmatch(string(text), -1)
-		if len(blocks) == 0 {
-			t.Errorf("%s shows no marked block", name)
+		// A record of measurements names the command that made it instead of
+		// showing Examples: its numbers are not reproducible bit for bit.
+		if len(blocks) == 0 && !strings.Contains(string(text), "<!-- measured by: ") {
+			t.Errorf("%s shows no marked block and names no command that measured it", name)
 		}
 		for _, b := range blocks {
 			kind, fn, lang, body := b[1], b[2], b[3], b[4]

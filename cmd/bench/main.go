@@ -177,6 +177,13 @@ func maxDiff(a, b any) float64 {
 	return d
 }
 
+func elemSize(dtype string) int {
+	if dtype == "float64" {
+		return 8
+	}
+	return 4
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/1e6) }
 
 func ratio(a, b time.Duration) string {
@@ -188,7 +195,7 @@ func ratio(a, b time.Duration) string {
 
 func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	head := []string{"layer", "dtype", "fwd ms", "fwd+bwd ms", "GEMM ms", "GFLOP/s", "fwd/GEMM", "fwd+bwd/3·GEMM",
-		"Conv2d ms", "gorgonia.Conv2d ms", "gorgonia/ours Conv2d", "zero-ins ms", "zero-ins/fwd"}
+		"workspace MiB", "Conv2d ms", "gorgonia.Conv2d ms", "gorgonia/ours Conv2d", "zero-ins ms", "zero-ins/fwd"}
 	if torch {
 		head = append(head, "torch fwd ms", "torch fwd+bwd ms", "torch/ours fwd", "torch/ours fwd+bwd")
 	}
@@ -196,7 +203,7 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	for _, r := range rows {
 		line := []string{r.l.String(), r.dtype, ms(r.fwd), ms(r.fwdbwd), ms(r.gemm),
 			fmt.Sprintf("%.1f", r.l.flops()/r.fwd.Seconds()/1e9),
-			ratio(r.fwd, r.gemm), ratio(r.fwdbwd, 3*r.gemm), ms(r.conv), ms(r.gconv), ratio(r.gconv, r.conv),
+			ratio(r.fwd, r.gemm), ratio(r.fwdbwd, 3*r.gemm), fmt.Sprintf("%.1f", r.l.workspaceMiB(elemSize(r.dtype))), ms(r.conv), ms(r.gconv), ratio(r.gconv, r.conv),
 			ms(r.zeroIns), ratio(r.zeroIns, r.fwd)}
 		if torch {
 			line = append(line, ms(r.torchFwd), ms(r.torchFwdbwd), ratio(r.torchFwd, r.fwd), ratio(r.torchFwdbwd, r.fwdbwd))
@@ -223,6 +230,7 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	}
 	fmt.Fprintf(w, "\nfwd: ConvTranspose2d forward on the TapeMachine; fwd+bwd adds the gradients of x and the filter.\n"+
 		"GEMM: the forward GEMM alone (the backward needs two of the same size); GFLOP/s of the forward.\n"+
+		"workspace: the scratch memory the kernels hold at once (columns of a chunk of images).\n"+
 		"Conv2d: this module's Conv2d on the mirrored shape (the convolution the layer reverses), and gorgonia.Conv2d.\n"+
 		"zero-ins: zero insertion + gorgonia.Conv2d\n"+
 		"(largest difference from ConvTranspose2d's result: %.2g).\n", worst)

@@ -1,6 +1,10 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/gorgonia-ext/convtranspose/internal/conv"
+)
 
 // layer is one transposed convolution to measure: x (N, Cin, H, W) and a
 // square kernel k with stride s, padding p and output padding op give
@@ -35,6 +39,16 @@ func (l layer) gemmDims() (m, n, k int) { return l.cout * l.k * l.k, l.n * l.h *
 func (l layer) flops() float64 {
 	m, n, k := l.gemmDims()
 	return 2 * float64(m) * float64(n) * float64(k)
+}
+
+// workspaceMiB is the scratch memory the kernels hold at once for the
+// layer, in MiB, for elements of elemSize bytes: bounded by the chunk of
+// images processed at a time, not by the batch.
+func (l layer) workspaceMiB(elemSize int) float64 {
+	g := conv.Geometry{Batch: l.n, Groups: 1, SmallChannels: l.cin, BigChannels: l.cout,
+		SmallH: l.h, SmallW: l.w, BigH: l.outH(), BigW: l.outW(), KernelH: l.k, KernelW: l.k,
+		StrideH: l.s, StrideW: l.s, DilationH: 1, DilationW: 1, PadTop: l.p, PadLeft: l.p}
+	return float64(conv.WorkspaceBytes(g, elemSize)) / (1 << 20)
 }
 
 func (l layer) String() string {

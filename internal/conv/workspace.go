@@ -115,3 +115,18 @@ func unpack[T Float](src []T, channels, plane, first, count int, dst []T) {
 		}
 	}
 }
+
+// WorkspaceBytes is the most scratch memory, in bytes, that one pass over g
+// holds at once for elements of elemSize bytes: the column matrix of one
+// chunk of images, the chunk's small images packed for the folded GEMM, and
+// the table of tap offsets for narrow images. It is bounded by the chunk
+// size, not the batch: at most maxColumnElems column elements, or one
+// image's columns when a single image needs more.
+func WorkspaceBytes(g Geometry, elemSize int) int {
+	chunk, sp := chunkImages(g), g.smallPlane()
+	n := (g.colRows() + g.SmallChannels) * chunk * sp * elemSize
+	if g.SmallW < narrowRows {
+		n += g.KernelH * g.KernelW * sp * 4
+	}
+	return n
+}

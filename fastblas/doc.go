@@ -34,6 +34,21 @@
 // stripes of whole tiles, one goroutine each; small ones run on the caller's
 // goroutine.
 //
+// # Stability
+//
+// simd/archsimd is an experiment in Go 1.26 and Go 1.27: its API may change
+// between releases and is covered by no compatibility promise. This package uses little of it: the vector types
+// Float32x8, Float32x16, Float64x4 and Float64x8, their Load…Slice,
+// Broadcast…, MulAdd and Store…Slice operations, and the CPU feature checks
+// archsimd.X86.AVX2, FMA and AVX512. The calls sit in the files
+// kernels_amd64.go (written by gen_kernels.go, so a renamed operation is one
+// edit to the generator), engine_simd.go and the merge helpers; if the
+// experiment's API moves, those are what must follow it, and until they do a
+// GOEXPERIMENT=simd build fails to compile while the default build, which
+// never sees them, keeps working. If the experiment is dropped or renamed,
+// the build constraint goexperiment.simd stops matching and every build gets
+// gonum's GEMM.
+//
 // # Numerics
 //
 // Every element of C is the same chain of fused multiply-adds over k, in

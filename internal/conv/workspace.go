@@ -20,7 +20,10 @@ func chunkImages(g Geometry) int {
 	for n > 1 && n*sp*g.colRows() > maxColumnElems {
 		n--
 	}
-	return n
+	// Spread the batch evenly over the chunks it needs: a short last chunk
+	// would make a thin GEMM.
+	chunks := (g.Batch + n - 1) / n
+	return (g.Batch + chunks - 1) / chunks
 }
 
 // buffer is a reusable scratch slice.

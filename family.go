@@ -155,6 +155,18 @@ func contiguous(t tensor.Tensor) (tensor.Tensor, bool) {
 	return v.Materialize(), true
 }
 
+// operands checks the inputs of Do (see tensorsOf) and returns them with
+// the tensor to write the result into: prealloc, or a new tensor when
+// prealloc is nil (see outputOf).
+func operands(name string, arity int, prealloc gorgonia.Value, inputs []gorgonia.Value, shapes func([]tensor.Shape) (tensor.Shape, error)) ([]tensor.Tensor, tensor.Tensor, error) {
+	ts, shape, err := tensorsOf(name, arity, inputs, shapes)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := outputOf(name, prealloc, shape, ts[0].Dtype())
+	return ts, out, err
+}
+
 // outputOf returns prealloc when it has the right shape and dtype, or a new
 // tensor.
 func outputOf(name string, prealloc gorgonia.Value, shape tensor.Shape, dt tensor.Dtype) (tensor.Tensor, error) {

@@ -58,15 +58,11 @@ func (op convOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value
 }
 
 func (op convOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, shape, err := tensorsOf(op.String(), op.Arity(), inputs, op.outputShape)
+	ts, out, err := operands(op.String(), op.Arity(), prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}
-	out, err := outputOf(op.String(), prealloc, shape, ts[0].Dtype())
-	if err != nil {
-		return nil, err
-	}
-	g := op.geometry(shape[0], shape[1], ts[0].Shape()[1])
+	g := op.geometry(out.Shape()[0], out.Shape()[1], ts[0].Shape()[1])
 	x, w, b := ts[0], ts[1], optional(ts, 2)
 	switch out.Dtype() {
 	case tensor.Float32:

@@ -59,11 +59,7 @@ func (op filterGradOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia
 }
 
 func (op filterGradOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, shape, err := tensorsOf(op.String(), op.Arity(), inputs, op.outputShape)
-	if err != nil {
-		return nil, err
-	}
-	out, err := outputOf(op.String(), prealloc, shape, ts[0].Dtype())
+	ts, out, err := operands(op.String(), op.Arity(), prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}

@@ -119,11 +119,7 @@ func (op padOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value)
 }
 
 func (op padOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, shape, err := tensorsOf(op.String(), 1, inputs, op.outputShape)
-	if err != nil {
-		return nil, err
-	}
-	out, err := outputOf(op.String(), prealloc, shape, ts[0].Dtype())
+	ts, out, err := operands(op.String(), 1, prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}
@@ -250,15 +246,12 @@ func (op foldOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value
 }
 
 func (op foldOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, shape, err := tensorsOf(op.String(), op.Arity(), inputs, op.outputShape)
+	ts, out, err := operands(op.String(), op.Arity(), prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}
-	out, err := outputOf(op.String(), prealloc, shape, ts[0].Dtype())
-	if err != nil {
-		return nil, err
-	}
-	p := padding(op.mode, op.pads, shape[0], shape[1], shape[2], shape[3])
+	s := out.Shape()
+	p := padding(op.mode, op.pads, s[0], s[1], s[2], s[3])
 	b := optional(ts, 1)
 	switch out.Dtype() {
 	case tensor.Float32:

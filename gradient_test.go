@@ -38,54 +38,7 @@ func TestFiniteDifferences(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := constant(g, shape, randoms(rng, shape.TotalSize()), "r")
-			loss := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(G.Square(y)), r))))
-			grads, err := G.Grad(loss, x, w, b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// A scalar function of the first gradients, as a gradient penalty is.
-			penalty := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(grads[0])))), G.Must(G.Sum(G.Must(G.Square(grads[1]))))))
-			second, err := ct.Grad(penalty, x, w, b)
-			if err != nil {
-				t.Fatal(err)
-			}
-			m := G.NewTapeMachine(g)
-			defer m.Close()
-			eval := func(n *G.Node) float64 {
-				m.Reset()
-				if err := m.RunAll(); err != nil {
-					t.Fatal(err)
-				}
-				return n.Value().Data().(float64)
-			}
-			for _, f := range []struct {
-				name  string
-				out   *G.Node
-				grads G.Nodes
-			}{{"loss", loss, grads}, {"penalty", penalty, second}} {
-				eval(f.out)
-				analytic := make([][]float64, 3)
-				for i, gr := range f.grads {
-					analytic[i] = append([]float64(nil), gr.Value().Data().([]float64)...)
-				}
-				for i, in := range []*G.Node{x, w, b} {
-					data := in.Value().Data().([]float64)
-					for j := range data {
-						const h = 1e-5
-						orig := data[j]
-						data[j] = orig + h
-						up := eval(f.out)
-						data[j] = orig - h
-						down := eval(f.out)
-						data[j] = orig
-						numeric := (up - down) / (2 * h)
-						if d := math.Abs(numeric - analytic[i][j]); d > 1e-5*(1+math.Abs(numeric)) {
-							t.Fatalf("d%s/d%s[%d]: analytic %v, numeric %v", f.name, in.Name(), j, analytic[i][j], numeric)
-						}
-					}
-				}
-			}
+			checkFiniteDifferences(t, g, y, rng, x, w, b)
 		})
 	}
 }
@@ -123,50 +76,9 @@ func TestMachinesAgree(t *testing.T) {
 				loss := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(z)))), G.Must(G.Sum(G.Must(G.Square(c))))))
 				return g, G.Nodes{x, w, b, w2, wc}, loss
 			}
-			g1, in1, loss1 := build()
-			grads, err := G.Grad(loss1, in1...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			run(t, g1)
-			g2, in2, _ := build()
-			lm := G.NewLispMachine(g2)
-			defer lm.Close()
-			if err := lm.RunAll(); err != nil {
-				t.Fatal(err)
-			}
-			tol := 1e-10
-			if dt == tensor.Float32 {
-				tol = 1e-3
-			}
-			for i := range in1 {
-				lisp, err := in2[i].Grad()
-				if err != nil {
-					t.Fatal(err)
-				}
-				a, b := asFloat64s(grads[i].Value()), asFloat64s(lisp)
-				for j := range a {
-					if math.Abs(a[j]-b[j]) > tol*(1+math.Abs(a[j])) {
-						t.Fatalf("%s[%d]: TapeMachine %v, LispMachine %v", in1[i].Name(), j, a[j], b[j])
-					}
-				}
-			}
+			machinesAgree(t, dt, build)
 		})
 	}
-}
-
-func asFloat64s(v G.Value) []float64 {
-	switch d := v.Data().(type) {
-	case []float64:
-		return d
-	case []float32:
-		out := make([]float64, len(d))
-		for i, x := range d {
-			out[i] = float64(x)
-		}
-		return out
-	}
-	return nil
 }
 
 // TestGradOfGradient shows the difference between Grad and gorgonia.Grad on

@@ -170,34 +170,7 @@ func TestPaddingModeMachinesAgree(t *testing.T) {
 				loss := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(y)))), G.Must(G.Sum(G.Must(G.Square(z))))))
 				return g, G.Nodes{x, wd, bd, wu, bu, wz}, loss
 			}
-			g1, in1, loss1 := build()
-			grads, err := G.Grad(loss1, in1...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			run(t, g1)
-			g2, in2, _ := build()
-			lm := G.NewLispMachine(g2)
-			defer lm.Close()
-			if err := lm.RunAll(); err != nil {
-				t.Fatal(err)
-			}
-			tol := 1e-10
-			if dt == tensor.Float32 {
-				tol = 1e-3
-			}
-			for i := range in1 {
-				lisp, err := in2[i].Grad()
-				if err != nil {
-					t.Fatal(err)
-				}
-				a, b := asFloat64s(grads[i].Value()), asFloat64s(lisp)
-				for j := range a {
-					if math.Abs(a[j]-b[j]) > tol*(1+math.Abs(a[j])) {
-						t.Fatalf("%s[%d]: TapeMachine %v, LispMachine %v", in1[i].Name(), j, a[j], b[j])
-					}
-				}
-			}
+			machinesAgree(t, dt, build)
 		})
 	}
 }

@@ -452,59 +452,6 @@ func TestPaddingModeFiniteDifferences(t *testing.T) {
 	}
 }
 
-// checkFiniteDifferences compares the gradients of L = Σ r·y² and of
-// P = Σ (∂L/∂x)² + Σ (∂L/∂w)² with central differences, in float64.
-func checkFiniteDifferences(t *testing.T, g *G.ExprGraph, y *G.Node, rng *rand.Rand, in ...*G.Node) {
-	t.Helper()
-	r := constant(g, y.Shape(), randoms(rng, y.Shape().TotalSize()), "r")
-	loss := G.Must(G.Sum(G.Must(G.HadamardProd(G.Must(G.Square(y)), r))))
-	grads, err := G.Grad(loss, in...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	penalty := G.Must(G.Add(G.Must(G.Sum(G.Must(G.Square(grads[0])))), G.Must(G.Sum(G.Must(G.Square(grads[1]))))))
-	second, err := ct.Grad(penalty, in...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := G.NewTapeMachine(g)
-	defer m.Close()
-	eval := func(n *G.Node) float64 {
-		m.Reset()
-		if err := m.RunAll(); err != nil {
-			t.Fatal(err)
-		}
-		return n.Value().Data().(float64)
-	}
-	for _, f := range []struct {
-		name  string
-		out   *G.Node
-		grads G.Nodes
-	}{{"L", loss, grads}, {"P", penalty, second}} {
-		eval(f.out)
-		analytic := make([][]float64, len(in))
-		for i, gr := range f.grads {
-			analytic[i] = append([]float64(nil), gr.Value().Data().([]float64)...)
-		}
-		for i, n := range in {
-			data := n.Value().Data().([]float64)
-			for j := range data {
-				const h = 1e-5
-				orig := data[j]
-				data[j] = orig + h
-				up := eval(f.out)
-				data[j] = orig - h
-				down := eval(f.out)
-				data[j] = orig
-				numeric := (up - down) / (2 * h)
-				if d := math.Abs(numeric - analytic[i][j]); d > 1e-5*(1+math.Abs(numeric)) {
-					t.Fatalf("d%s/d%s[%d]: analytic %v, numeric %v", f.name, n.Name(), j, analytic[i][j], numeric)
-				}
-			}
-		}
-	}
-}
-
 // roll shifts every plane of v (n, c, h, w) by (dh, dw), wrapping around.
 func roll(v []float64, shape []int, dh, dw int) []float64 {
 	h, w := shape[2], shape[3]

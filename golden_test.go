@@ -123,6 +123,34 @@ func buildGolden(c *golden.Case, secondOrder bool) (*goldenGraph, error) {
 }
 
 // checkTensor compares a value with a golden tensor, shape and values.
+// checkOnLispMachine runs Σ y·r on the LispMachine, whose DoDiff fills the
+// gradients of the inputs x, w and b (b may be nil), and checks y, dx, dw
+// (want, in that order) and db against the golden values.
+func checkOnLispMachine(t *testing.T, g *G.ExprGraph, y, r *G.Node, xwb []*G.Node, want []golden.Tensor, db *golden.Tensor, tol float64) {
+	t.Helper()
+	G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
+	m := G.NewLispMachine(g)
+	defer m.Close()
+	if err := m.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	checkTensor(t, "y", y.Value(), want[0], tol)
+	for i, name := range []string{"dx", "dw", "db"} {
+		n, w := xwb[i], db
+		if i < 2 {
+			w = &want[i+1]
+		}
+		if n == nil || w == nil {
+			continue
+		}
+		grad, err := n.Grad()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		checkTensor(t, name, grad, *w, tol)
+	}
+}
+
 func checkTensor(t *testing.T, what string, v G.Value, want golden.Tensor, tol float64) {
 	t.Helper()
 	if v == nil {
@@ -220,27 +248,7 @@ func TestGoldenLispMachine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
-			m := G.NewLispMachine(g)
-			defer m.Close()
-			if err := m.RunAll(); err != nil {
-				t.Fatal(err)
-			}
-			checkTensor(t, "y", y.Value(), c.Y, c.Tolerance)
-			for _, p := range []struct {
-				name string
-				n    *G.Node
-				want *golden.Tensor
-			}{{"dx", x, &c.DX}, {"dw", w, &c.DW}, {"db", b, c.DB}} {
-				if p.n == nil {
-					continue
-				}
-				grad, err := p.n.Grad()
-				if err != nil {
-					t.Fatalf("%s: %v", p.name, err)
-				}
-				checkTensor(t, p.name, grad, *p.want, c.Tolerance)
-			}
+			checkOnLispMachine(t, g, y, r, []*G.Node{x, w, b}, []golden.Tensor{c.Y, c.DX, c.DW}, c.DB, c.Tolerance)
 		})
 	}
 }

@@ -178,27 +178,7 @@ func TestPaddingGoldenLispMachine(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
-			m := G.NewLispMachine(g)
-			defer m.Close()
-			if err := m.RunAll(); err != nil {
-				t.Fatal(err)
-			}
-			checkTensor(t, "y", y.Value(), c.Y, c.Tolerance)
-			for _, p := range []struct {
-				name string
-				n    *G.Node
-				want *golden.Tensor
-			}{{"dx", x, &c.DX}, {"dw", w, &c.DW}, {"db", b, c.DB}} {
-				if p.n == nil {
-					continue
-				}
-				grad, err := p.n.Grad()
-				if err != nil {
-					t.Fatalf("%s: %v", p.name, err)
-				}
-				checkTensor(t, p.name, grad, *p.want, c.Tolerance)
-			}
+			checkOnLispMachine(t, g, y, r, []*G.Node{x, w, b}, []golden.Tensor{c.Y, c.DX, c.DW}, c.DB, c.Tolerance)
 		})
 	}
 }

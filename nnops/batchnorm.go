@@ -298,7 +298,9 @@ type bnArg struct {
 }
 
 func bnVector(name string, t tensor.Tensor) bnArg { return bnArg{name: name, shape: t.Shape()} }
-func bnFull(name string, t tensor.Tensor) bnArg   { return bnArg{name: name, shape: t.Shape(), full: true} }
+func bnFull(name string, t tensor.Tensor) bnArg {
+	return bnArg{name: name, shape: t.Shape(), full: true}
+}
 
 // bnCheck returns the geometry of x after checking the shapes of the other
 // inputs.

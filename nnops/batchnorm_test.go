@@ -362,8 +362,12 @@ func TestBatchNorm2dErrors(t *testing.T) {
 // TestBatchNorm2dDoErrors checks the ops' own checks of the values they
 // are given.
 func TestBatchNorm2dDoErrors(t *testing.T) {
-	f32 := func(shape ...int) *tensor.Dense { return tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...)) }
-	f64 := func(shape ...int) *tensor.Dense { return tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(shape...)) }
+	f32 := func(shape ...int) *tensor.Dense {
+		return tensor.New(tensor.Of(tensor.Float32), tensor.WithShape(shape...))
+	}
+	f64 := func(shape ...int) *tensor.Dense {
+		return tensor.New(tensor.Of(tensor.Float64), tensor.WithShape(shape...))
+	}
 	fwd := &batchNormOp{eps: 1e-5}
 	tests := []struct {
 		name   string

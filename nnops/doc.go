@@ -47,7 +47,11 @@
 // counts the taps reaching every output pixel, OverlapPeriod gives the
 // repeating interior pattern, Overlap.Stats measures its unevenness and
 // Overlap.WritePNG draws it as a heat map. Up-sampling with Upsample2d or
-// PixelShuffle followed by a convolution avoids the uneven overlap.
+// PixelShuffle followed by a convolution avoids the uneven overlap. ICNR
+// (Aitken et al., 2017) initialises the convolution before a
+// PixelShuffle(r) from a filter drawn for r² times fewer channels, so that
+// the sub-pixel convolution starts out as nearest-neighbour up-sampling:
+// every r×r block of its output is constant, for any input.
 //
 // # Example
 //

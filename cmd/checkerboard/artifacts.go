@@ -50,7 +50,7 @@ var methods = []method{
 	}},
 	{"conv k3, pixel shuffle, ICNR init", "artifact-shuffle-icnr.png", func(g *G.ExprGraph, x *G.Node, draw drawFunc) (*G.Node, error) {
 		w0 := draw(inChannels*9, inChannels*9)
-		w, err := icnr(w0, [4]int{1, inChannels, 3, 3}, 2)
+		w, err := nnops.ICNR(w0, tensor.Shape{1, inChannels, 3, 3}, 2)
 		if err != nil {
 			return nil, err
 		}

@@ -19,29 +19,28 @@ func (g bnGeometry) count() float64 { return float64(g.N * g.Plane) }
 func (g bnGeometry) size() int { return g.N * g.C * g.Plane }
 
 // bnStats returns each channel's mean and 1/√(var + eps), var being the
-// biased variance (the mean of the squared deviations). It takes two passes,
-// the second over the deviations from the mean, so a large mean costs no
-// precision.
+// biased variance (the mean of the squared deviations). It takes one pass,
+// summing the deviations d from the channel's first value x0 and their
+// squares: var = mean(d²) − mean(d)². The shift makes a large mean cost no
+// precision: the subtraction cancels at most the share (x0 − mean)² of
+// mean(d²), and var itself is at least (x0 − mean)²/M, so the relative
+// rounding error of var stays below about M·2⁻⁵².
 func bnStats[T float32 | float64](x []T, g bnGeometry, eps float64) (mean, inv []float64) {
 	mean, inv = make([]float64, g.C), make([]float64, g.C)
 	for b := 0; b < g.N; b++ {
 		for c := 0; c < g.C; c++ {
 			off := (b*g.C + c) * g.Plane
-			mean[c] += sum64(x[off : off+g.Plane])
+			s, q := shiftedSums64(x[off:off+g.Plane], float64(x[c*g.Plane]))
+			mean[c] += s
+			inv[c] += q
 		}
 	}
 	m := g.count()
 	for c := range mean {
-		mean[c] /= m
-	}
-	for b := 0; b < g.N; b++ {
-		for c := 0; c < g.C; c++ {
-			off := (b*g.C + c) * g.Plane
-			inv[c] += sqDev64(x[off:off+g.Plane], mean[c])
-		}
-	}
-	for c := range inv {
-		inv[c] = 1 / math.Sqrt(inv[c]/m+eps)
+		d := mean[c] / m
+		v := max(inv[c]/m-d*d, 0)
+		mean[c] = float64(x[c*g.Plane]) + d
+		inv[c] = 1 / math.Sqrt(v+eps)
 	}
 	return mean, inv
 }
@@ -142,20 +141,23 @@ func sum64[T float32 | float64](x []T) float64 {
 	return (s0 + s1) + (s2 + s3)
 }
 
-// sqDev64 returns Σ (x − mu)² in float64.
-func sqDev64[T float32 | float64](x []T, mu float64) float64 {
-	var s0, s1 float64
+// shiftedSums64 returns Σ (x − x0) and Σ (x − x0)² in float64.
+func shiftedSums64[T float32 | float64](x []T, x0 float64) (s, q float64) {
+	var s1, q1 float64
 	i := 0
 	for ; i+2 <= len(x); i += 2 {
-		d0, d1 := float64(x[i])-mu, float64(x[i+1])-mu
-		s0 += d0 * d0
-		s1 += d1 * d1
+		d0, d1 := float64(x[i])-x0, float64(x[i+1])-x0
+		s += d0
+		q += d0 * d0
+		s1 += d1
+		q1 += d1 * d1
 	}
 	for ; i < len(x); i++ {
-		d := float64(x[i]) - mu
-		s0 += d * d
+		d := float64(x[i]) - x0
+		s += d
+		q += d * d
 	}
-	return s0 + s1
+	return s + s1, q + q1
 }
 
 // dotDev64 returns Σ dy and Σ dy·(x − mu) in float64.

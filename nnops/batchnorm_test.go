@@ -394,3 +394,36 @@ func TestBatchNorm2dDoErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchNorm2dStats compares the one-pass statistics with the two-pass
+// definition on channels whose mean is large against their spread, one of
+// them starting with an outlier (the value the one pass shifts by).
+func TestBatchNorm2dStats(t *testing.T) {
+	g := bnGeometry{N: 4, C: 3, Plane: 50}
+	rng := rand.New(rand.NewPCG(7, 8))
+	x := make([]float64, g.size())
+	for i := range x {
+		x[i] = 1e4 + 1e-2*rng.NormFloat64()
+	}
+	x[1*g.Plane] = 2e4 // channel 1 of image 0: its first value
+	mean, inv := bnStats(x, g, 0)
+	for c := 0; c < g.C; c++ {
+		var vals []float64
+		for b := 0; b < g.N; b++ {
+			off := (b*g.C + c) * g.Plane
+			vals = append(vals, x[off:off+g.Plane]...)
+		}
+		var mu, v float64
+		for _, x := range vals {
+			mu += x
+		}
+		mu /= float64(len(vals))
+		for _, x := range vals {
+			v += (x - mu) * (x - mu)
+		}
+		v /= float64(len(vals))
+		if math.Abs(mean[c]-mu) > 1e-12*mu || math.Abs(1/(inv[c]*inv[c])-v) > 1e-10*v {
+			t.Errorf("channel %d: mean %v, var %v; two passes give %v, %v", c, mean[c], 1/(inv[c]*inv[c]), mu, v)
+		}
+	}
+}

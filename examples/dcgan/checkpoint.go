@@ -67,15 +67,25 @@ func loadCheckpoint(path string) (a Arch, steps int, gw, dw weights, err error) 
 			if !ok {
 				return a, 0, nil, nil, fmt.Errorf("checkpoint %s: no weights %q", path, name)
 			}
-			if !slices.Equal(s.Shape, []int(t.Shape())) || len(s.Data) != t.Shape().TotalSize() {
+			if !sameLayout(s.Shape, t.Shape()) || len(s.Data) != t.Shape().TotalSize() {
 				return a, 0, nil, nil, fmt.Errorf("checkpoint %s: weights %q have shape %v and %d values, want %v",
 					path, name, s.Shape, len(s.Data), t.Shape())
 			}
-			w[name] = tensor.New(tensor.WithShape(s.Shape...), tensor.WithBacking(s.Data))
+			w[name] = tensor.New(tensor.WithShape(t.Shape()...), tensor.WithBacking(s.Data))
 		}
 	}
 	if n := len(gw) + len(dw); len(ck.Weights) != n {
 		return a, 0, nil, nil, fmt.Errorf("checkpoint %s: %d weights, want %d", path, len(ck.Weights), n)
 	}
 	return ck.Arch, ck.Steps, gw, dw, nil
+}
+
+// sameLayout reports whether values saved with shape saved fill shape want in the same order: the shapes
+// are equal once their axes of length 1 are dropped. Checkpoints written before the batch-norm scales and
+// shifts became vectors (C) hold them as (1, C, 1, 1); they load unchanged.
+func sameLayout(saved []int, want tensor.Shape) bool {
+	squeeze := func(s []int) []int {
+		return slices.DeleteFunc(slices.Clone(s), func(d int) bool { return d == 1 })
+	}
+	return slices.Equal(squeeze(saved), squeeze(want))
 }

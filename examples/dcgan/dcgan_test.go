@@ -184,6 +184,24 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		t.Errorf("drew %d values, want %d", len(got), 5*28*28)
 	}
 
+	// A checkpoint written when the batch-norm parameters had shape (1, C, 1, 1) loads, as vectors.
+	old := weights{}
+	for name, tn := range gw {
+		old[name] = tn
+		if strings.Contains(name, ".bn") {
+			old[name] = tensor.New(tensor.WithShape(1, tn.Shape()[0], 1, 1), tensor.WithBacking(slices.Clone(float32s(tn))))
+		}
+	}
+	oldPath := filepath.Join(t.TempDir(), "old.gob")
+	if err := saveCheckpoint(oldPath, a, 17, old, dw); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ogw, _, err := loadCheckpoint(oldPath); err != nil {
+		t.Errorf("loading a checkpoint with (1, C, 1, 1) batch-norm parameters: %v", err)
+	} else if s := ogw["g.bn0.scale"].Shape(); !s.Eq(gw["g.bn0.scale"].Shape()) || !slices.Equal(draw(ogw), want) {
+		t.Errorf("a checkpoint with (1, C, 1, 1) batch-norm parameters loads g.bn0.scale as %v, or draws other images", s)
+	}
+
 	// A checkpoint that lacks a weight, or has one of the wrong shape, is refused with its name.
 	delete(dw, "d.out")
 	bad := filepath.Join(t.TempDir(), "bad.gob")
@@ -263,11 +281,11 @@ func TestLayers(t *testing.T) {
 	x := normal(rand.New(rand.NewPCG(9, 9)), 3, 2, 4, 2, 3, 3)
 	// Input nodes need distinct names: gorgonia merges unnamed inputs of equal type and shape.
 	xn := G.NewTensor(g, G.Float32, 4, G.WithShape(4, 2, 3, 3), G.WithName("x"), G.WithValue(x))
-	scale := tensor.New(tensor.WithShape(1, 2, 1, 1), tensor.WithBacking([]float32{1, 2}))
-	shift := tensor.New(tensor.WithShape(1, 2, 1, 1), tensor.WithBacking([]float32{0, -1}))
+	scale := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{1, 2}))
+	shift := tensor.New(tensor.WithShape(2), tensor.WithBacking([]float32{0, -1}))
 	bn := G.Must(batchNorm(xn,
-		G.NewTensor(g, G.Float32, 4, G.WithShape(1, 2, 1, 1), G.WithName("scale"), G.WithValue(scale)),
-		G.NewTensor(g, G.Float32, 4, G.WithShape(1, 2, 1, 1), G.WithName("shift"), G.WithValue(shift)), 0))
+		G.NewVector(g, G.Float32, G.WithShape(2), G.WithName("scale"), G.WithValue(scale)),
+		G.NewVector(g, G.Float32, G.WithShape(2), G.WithName("shift"), G.WithValue(shift))))
 	lrelu := G.Must(leakyReLU(xn, 0.2))
 	logits := G.NewVector(g, G.Float32, G.WithShape(3), G.WithName("logits"), G.WithValue(tensor.New(tensor.WithBacking([]float32{-30, 0, 2}))))
 	bceOne := G.Must(meanSoftplus(logits, -1))

@@ -19,8 +19,8 @@ func initDiscriminator(a Arch, rng *rand.Rand) weights {
 	return weights{
 		"d.conv1":     normal(rng, 0, 0.02, c1, 1, 4, 4),
 		"d.conv2":     normal(rng, 0, 0.02, c2, c1, 4, 4),
-		"d.bn2.scale": normal(rng, 1, 0.02, 1, c2, 1, 1),
-		"d.bn2.shift": zeros(1, c2, 1, 1),
+		"d.bn2.scale": normal(rng, 1, 0.02, c2),
+		"d.bn2.shift": zeros(c2),
 		"d.out":       normal(rng, 0, 0.02, 1, c2, 7, 7),
 	}
 }
@@ -35,7 +35,7 @@ func initDiscriminator(a Arch, rng *rand.Rand) weights {
 // The sigmoid is left to the loss (binary cross-entropy with logits).
 type Discriminator struct {
 	Conv1, Conv2, Out *G.Node // convolution filters
-	Scale2, Shift2    *G.Node // batch norm after Conv2, (1, D, 1, 1)
+	Scale2, Shift2    *G.Node // batch norm after Conv2, (D)
 }
 
 // newDiscriminator binds the weights w into graph g.
@@ -65,7 +65,7 @@ func (m *Discriminator) forward(x *G.Node) (*G.Node, error) {
 	if h, err = conv(h, m.Conv2, 2, 1); err != nil {
 		return nil, fmt.Errorf("discriminator: conv2: %w", err)
 	}
-	if h, err = batchNorm(h, m.Scale2, m.Shift2, 1e-5); err != nil {
+	if h, err = batchNorm(h, m.Scale2, m.Shift2); err != nil {
 		return nil, fmt.Errorf("discriminator: conv2: %w", err)
 	}
 	if h, err = leakyReLU(h, 0.2); err != nil {

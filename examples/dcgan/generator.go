@@ -20,11 +20,11 @@ func initGenerator(a Arch, rng *rand.Rand) weights {
 	c0, c1 := a.GenWidth, a.GenWidth/2
 	return weights{
 		"g.project":   normal(rng, 0, 0.02, a.Z, c0, 7, 7),
-		"g.bn0.scale": normal(rng, 1, 0.02, 1, c0, 1, 1),
-		"g.bn0.shift": zeros(1, c0, 1, 1),
+		"g.bn0.scale": normal(rng, 1, 0.02, c0),
+		"g.bn0.shift": zeros(c0),
 		"g.up1":       normal(rng, 0, 0.02, c0, c1, 4, 4),
-		"g.bn1.scale": normal(rng, 1, 0.02, 1, c1, 1, 1),
-		"g.bn1.shift": zeros(1, c1, 1, 1),
+		"g.bn1.scale": normal(rng, 1, 0.02, c1),
+		"g.bn1.shift": zeros(c1),
 		"g.up2":       normal(rng, 0, 0.02, c1, 1, 4, 4),
 	}
 }
@@ -37,8 +37,8 @@ func initGenerator(a Arch, rng *rand.Rand) weights {
 //	                → ConvTranspose2d k4 s2 p1  → (N, 1, 28, 28)   → tanh
 type Generator struct {
 	Project, Up1, Up2 *G.Node // transposed-convolution filters
-	Scale0, Shift0    *G.Node // batch norm after Project, (1, C, 1, 1)
-	Scale1, Shift1    *G.Node // batch norm after Up1, (1, C/2, 1, 1)
+	Scale0, Shift0    *G.Node // batch norm after Project, (C)
+	Scale1, Shift1    *G.Node // batch norm after Up1, (C/2)
 }
 
 // newGenerator binds the weights w into graph g.
@@ -88,7 +88,7 @@ func upBlock(x, filter, scale, shift *G.Node, stride, pad int) (*G.Node, error) 
 	if err != nil {
 		return nil, err
 	}
-	if y, err = batchNorm(y, scale, shift, 1e-5); err != nil {
+	if y, err = batchNorm(y, scale, shift); err != nil {
 		return nil, err
 	}
 	return G.Rectify(y)

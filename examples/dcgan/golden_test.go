@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"testing"
 
@@ -45,13 +46,27 @@ func TestGradientsMatchPyTorch(t *testing.T) {
 	if err := json.Unmarshal(b, &gd); err != nil {
 		t.Fatal(err)
 	}
-	gw, dw := weights{}, weights{}
+	// golden.json holds the batch-norm scales and shifts as (1, C, 1, 1), the shape that broadcasts in
+	// make_golden.py; the model holds them as (C). Every weight takes the model's shape.
+	shapes := rand.New(rand.NewPCG(0, 0))
+	gw, dw := initGenerator(gd.Arch, shapes), initDiscriminator(gd.Arch, shapes)
+	if n := len(gw) + len(dw); len(gd.Weights) != n {
+		t.Fatalf("golden.json has %d weights, the model %d", len(gd.Weights), n)
+	}
 	for name, v := range gd.Weights {
+		w := dw
 		if name[0] == 'g' {
-			gw[name] = v.dense()
-		} else {
-			dw[name] = v.dense()
+			w = gw
 		}
+		model, ok := w[name]
+		if !ok {
+			t.Fatalf("golden.json has weights %q, which the model lacks", name)
+		}
+		d := v.dense()
+		if err := d.Reshape(model.Shape()...); err != nil {
+			t.Fatalf("golden weights %q of shape %v: %v", name, v.Shape, err)
+		}
+		w[name] = d
 	}
 	batch := gd.Z.Shape[0]
 	tr, err := newTrainer(gd.Arch, gw, dw, batch, 1e-3, 0.5)

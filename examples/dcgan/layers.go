@@ -1,70 +1,27 @@
 package main
 
 import (
-	"fmt"
-
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
+
+	"github.com/gorgonia-ext/convtranspose/nnops"
 )
 
 // batchNorm normalises x (N, C, H, W) per channel with the statistics of the batch, then scales and shifts
-// it by scale and shift (both (1, C, 1, 1)):
+// it by scale and shift (both (C)), as PyTorch's BatchNorm2d does in training mode:
 //
-//	y = (x − mean) / sqrt(var + eps) · scale + shift
+//	y = (x − mean) / sqrt(var + 1e-5) · scale + shift
 //
-// It is built from basic, differentiable operations. Gorgonia's own BatchNorm (v0.9.18) is a stateful op
-// that keeps its statistics inside the op, so it cannot be shared by the two graphs of the training loop
-// (each would keep its own running averages). Like PyTorch's DCGAN, the generator also uses batch
-// statistics when it draws samples.
-//
-// The reciprocal of the standard deviation is a Sqrt and a division, not gorgonia.InverseSqrt: in
-// v0.9.18 the symbolic derivative of InverseSqrt divides the incoming gradient by 2y³ where it should
-// multiply by y³/2, so gradients through it are wrong (the test against PyTorch catches it).
-func batchNorm(x, scale, shift *G.Node, eps float32) (*G.Node, error) {
-	s := x.Shape()
-	if s.Dims() != 4 {
-		return nil, fmt.Errorf("batchNorm: x has shape %v, want (N, C, H, W)", s)
-	}
-	perChannel := tensor.Shape{1, s[1], 1, 1}
-	bc := []byte{0, 2, 3} // broadcast the per-channel statistics along batch, height and width
-	mean, err := G.Mean(x, 0, 2, 3)
-	if err != nil {
-		return nil, err
-	}
-	if mean, err = G.Reshape(mean, perChannel); err != nil {
-		return nil, err
-	}
-	xc, err := G.BroadcastSub(x, mean, nil, bc)
-	if err != nil {
-		return nil, err
-	}
-	sq, err := G.Square(xc)
-	if err != nil {
-		return nil, err
-	}
-	variance, err := G.Mean(sq, 0, 2, 3)
-	if err != nil {
-		return nil, err
-	}
-	sd, err := G.Add(variance, G.NewConstant(eps))
-	if err != nil {
-		return nil, err
-	}
-	if sd, err = G.Sqrt(sd); err != nil {
-		return nil, err
-	}
-	if sd, err = G.Reshape(sd, perChannel); err != nil {
-		return nil, err
-	}
-	gain, err := G.HadamardDiv(scale, sd) // (1, C, 1, 1): one multiplication of x instead of two
-	if err != nil {
-		return nil, err
-	}
-	y, err := G.BroadcastHadamardProd(xc, gain, nil, bc)
-	if err != nil {
-		return nil, err
-	}
-	return G.BroadcastAdd(y, shift, nil, bc)
+// It is nnops.BatchNorm2d: one node, whose gradients are one node each. Gorgonia's own BatchNorm (v0.9.18)
+// is a stateful op that keeps its statistics inside the op, so it cannot be shared by the two graphs of the
+// training loop (each would keep its own running averages). Built from Gorgonia's reductions and
+// broadcasts instead, batch norm took about a quarter of a training step, every broadcast copying the
+// per-channel statistics to full size; and the reciprocal of the standard deviation must then be a Sqrt
+// and a division, not gorgonia.InverseSqrt: in v0.9.18 the symbolic derivative of InverseSqrt divides the
+// incoming gradient by 2y³ where it should multiply by y³/2, so gradients through it are wrong (the test
+// against PyTorch catches it). Like PyTorch's DCGAN, the generator also uses batch statistics when it
+// draws samples.
+func batchNorm(x, scale, shift *G.Node) (*G.Node, error) {
+	return nnops.BatchNorm2d(x, scale, shift)
 }
 
 // leakyReLU returns max(x, alpha·x) for 0 < alpha < 1.

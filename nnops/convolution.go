@@ -1,29 +1,14 @@
 package nnops
 
-import (
-	G "gorgonia.org/gorgonia"
-
-	ct "github.com/gorgonia-ext/convtranspose"
-)
+import ct "github.com/gorgonia-ext/convtranspose"
 
 // ConvOption sets a parameter of ConvTranspose2d or Conv2d; the options are
 // package convtranspose's (WithStride, WithPadding, WithPads, WithAutoPad,
 // WithOutputPadding, WithOutputSize, WithOutputShape, WithDilation,
 // WithGroups, WithBias).
+//
+// ConvTranspose2d and Conv2d themselves come in two builds, as in
+// gorgonia.org/gorgonia/ops/nn: api_nocuda.go (the default) runs package
+// convtranspose's kernels on the CPU, and api_cuda.go (the cuda build tag)
+// maps them to cuDNN.
 type ConvOption = ct.Option
-
-// ConvTranspose2d is convtranspose.ConvTranspose2d: the transposed
-// convolution of x (N, C_in, H, W) with filter (C_in, C_out/groups, kH, kW),
-// as PyTorch's conv_transpose2d computes it. It is offered here beside the
-// fixed up-sampling ops it competes with.
-func ConvTranspose2d(x, filter *G.Node, opts ...ConvOption) (*G.Node, error) {
-	return ct.ConvTranspose2d(x, filter, opts...)
-}
-
-// Conv2d is convtranspose.Conv2d: the convolution of x (N, C_in, H, W) with
-// filter (C_out, C_in/groups, kH, kW), with groups, dilation and asymmetric
-// padding, differentiable twice. Unlike gorgonia.Conv2d it needs no kernel
-// shape argument: the filter's shape gives it.
-func Conv2d(x, filter *G.Node, opts ...ConvOption) (*G.Node, error) {
-	return ct.Conv2d(x, filter, opts...)
-}

@@ -8,7 +8,8 @@
 //
 // ConvTranspose2d and Conv2d are the module's transposed convolution and
 // its twice-differentiable convolution (package convtranspose), offered here
-// beside Gorgonia's ops/nn functions.
+// beside Gorgonia's ops/nn functions. Built with the cuda tag, they map to
+// cuDNN instead (see CUDA below).
 //
 // # Layers
 //
@@ -52,6 +53,58 @@
 // PixelShuffle(r) from a filter drawn for r² times fewer channels, so that
 // the sub-pixel convolution starts out as nearest-neighbour up-sampling:
 // every r×r block of its output is constant, for any input.
+//
+// # CUDA
+//
+// As in gorgonia.org/gorgonia/ops/nn, ConvTranspose2d and Conv2d come in
+// two builds. The default (api_nocuda.go, !cuda) runs package
+// convtranspose's kernels on the CPU. The cuda build tag (api_cuda.go,
+// convolution_cuda.go) maps the family onto cuDNN through
+// gorgonia.org/cu/dnn v0.9.4, the version Gorgonia v0.9.18 requires:
+//
+//   - ConvTranspose2d is cudnnConvolutionBackwardData: x is dy, the filter
+//     (C_in, C_out/groups, kH, kW) is the forward convolution's filter as it
+//     stands, and the output padding or output size is the size of dx.
+//   - Conv2d is cudnnConvolutionForward.
+//   - The filter gradient of both is cudnnConvolutionBackwardFilter.
+//   - A bias is added with cudnnAddTensor; its gradient is a Sum over batch
+//     and space.
+//
+// One convolution descriptor (padding, stride, dilation,
+// CUDNN_CROSS_CORRELATION as PyTorch, and the group count) serves all
+// three, and SymDiff expresses each op's gradients with the other two, as
+// the CPU family does. cuDNN pads both ends of an axis alike, so a
+// convolution maps to it when its padding before each axis is not negative
+// and that padding at both ends makes the forward convolution map the large
+// image to the small one; otherwise (an output padding not below the
+// stride, more padding at the end than the start allows) the error says
+// so. That translation is plain Go, tested in every build by reproducing
+// cuDNN's calls with the CPU ops.
+//
+// The cuda files are untested: they were written without a GPU or the CUDA
+// toolkit. go vet -tags cuda stops at cgo, because gorgonia.org/cu needs
+// cuda.h and gorgonia.org/cu/dnn needs cudnn.h (with CGO_ENABLED=0 their
+// cgo files drop out and their API is undefined). testdata/typecheck_cuda.sh
+// type-checks the files against cu/dnn v0.9.4's signatures with its cgo
+// part stubbed. What is left to finish them:
+//
+//  1. Options: package convtranspose keeps its resolved parameters
+//     unexported, so the cuda build's resolve reports an error until it
+//     exports them (kernel, stride, dilation, padding before each axis,
+//     sizes, groups, the bias node, the padding mode).
+//  2. Padding modes other than zeros: pad first, then convolve with cuDNN.
+//  3. Algorithms: the ops use the ones that need no workspace (implicit
+//     GEMM forward, algorithm 0 for backward data and filter, which are not
+//     deterministic). Faster ones need the workspace sizes, which cu v0.9.4
+//     does not wrap (its Find functions do not fill their results); the
+//     workspace would come from the machine's ExternMetadata.Get.
+//  4. A GPU run comparing values and gradients with the CPU build on the
+//     golden cases, on the TapeMachine (the LispMachine has no CUDA path).
+//
+// Gorgonia's own convolution_cuda.go differs in three ways that are bugs
+// there: it uses CUDNN_CONVOLUTION, which flips the kernel, unlike its CPU
+// Conv2d; it passes beta = 1, adding to whatever the output memory held; and
+// its input-gradient op receives the image where it reads the filter.
 //
 // # Example
 //

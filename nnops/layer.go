@@ -62,13 +62,13 @@ func NewConvTranspose2dLayer(g *G.ExprGraph, c LayerConfig) (*ConvTranspose2dLay
 
 // Forward applies the convolution to x (N, C_in, H, W).
 func (l *Conv2dLayer) Forward(x *G.Node, extra ...ConvOption) (*G.Node, error) {
-	return ct.Conv2d(x, l.Weight, l.options(extra)...)
+	return Conv2d(x, l.Weight, l.options(extra)...)
 }
 
 // Forward applies the transposed convolution to x (N, C_in, H, W); extra
 // options, such as WithOutputSize, apply to this call only.
 func (l *ConvTranspose2dLayer) Forward(x *G.Node, extra ...ConvOption) (*G.Node, error) {
-	return ct.ConvTranspose2d(x, l.Weight, l.options(extra)...)
+	return ConvTranspose2d(x, l.Weight, l.options(extra)...)
 }
 
 // Learnables returns the weight and, if there is one, the bias, for a

@@ -224,10 +224,14 @@ func (op *cudnnConvOp) CUDADo(extern G.External, dev G.Device, prealloc G.Value,
 	if !ok {
 		return nil, fmt.Errorf("%v: the preallocated output is not device memory: %T", op, prealloc)
 	}
-	if err := machine.Engines()[int(dev)].DoWork(); err != nil {
+	engines, contexts := machine.Engines(), machine.CUDNNContexts()
+	if d := int(dev); d < 0 || d >= len(engines) || d >= len(contexts) {
+		return nil, fmt.Errorf("%v: device %d has no engine and cuDNN context (%d engines, %d contexts)", op, d, len(engines), len(contexts))
+	}
+	if err := engines[int(dev)].DoWork(); err != nil {
 		return nil, fmt.Errorf("%v: flushing queued work: %w", op, err)
 	}
-	ctx := machine.CUDNNContexts()[int(dev)]
+	ctx := contexts[int(dev)]
 	var err error
 	outDesc := op.small
 	switch op.call {

@@ -44,8 +44,9 @@ func WithEpsilon(eps float64) BatchNormOption {
 // squared deviations). This is PyTorch's BatchNorm2d in training mode,
 // F.batch_norm(x, None, None, scale, shift, training=True, eps=eps), and its
 // gradients flow through the statistics as PyTorch's do. scale and shift
-// have shape (C) and x's dtype, float32 or float64; eps is 1e-5 unless
-// WithEpsilon sets it. The statistics are accumulated in float64 for both
+// have shape (C) and x's dtype, float32 or float64; every channel of x must
+// hold at least two values (N·H·W ≥ 2); eps is 1e-5 unless WithEpsilon
+// sets it. The statistics are accumulated in float64 for both
 // dtypes.
 //
 // It uses batch statistics only and keeps no running averages: a model
@@ -77,7 +78,11 @@ func BatchNorm2d(x, scale, shift *gorgonia.Node, opts ...BatchNormOption) (*gorg
 	if err := checkNode(fn, x); err != nil {
 		return nil, err
 	}
-	c := x.Shape()[1]
+	xs := x.Shape()
+	if xs[0]*xs[2]*xs[3] < 2 {
+		return nil, fmt.Errorf("nnops: %s: x of shape %v has one value per channel; batch statistics need at least 2 (N·H·W ≥ 2), as in PyTorch", fn, xs)
+	}
+	c := xs[1]
 	for _, p := range []struct {
 		name string
 		n    *gorgonia.Node

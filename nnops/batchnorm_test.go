@@ -321,6 +321,7 @@ func TestBatchNorm2dErrors(t *testing.T) {
 	x := gorgonia.NewTensor(g, tensor.Float32, 4, gorgonia.WithShape(2, 3, 4, 4), gorgonia.WithName("x"))
 	x3 := gorgonia.NewTensor(g, tensor.Float32, 3, gorgonia.WithShape(3, 4, 4), gorgonia.WithName("x3"))
 	xi := gorgonia.NewTensor(g, tensor.Int, 4, gorgonia.WithShape(2, 3, 4, 4), gorgonia.WithName("xi"))
+	x1 := gorgonia.NewTensor(g, tensor.Float32, 4, gorgonia.WithShape(1, 3, 1, 1), gorgonia.WithName("x1"))
 	vec := func(name string, dt tensor.Dtype, n int) *gorgonia.Node {
 		return gorgonia.NewVector(g, dt, gorgonia.WithShape(n), gorgonia.WithName(name))
 	}
@@ -343,6 +344,7 @@ func TestBatchNorm2dErrors(t *testing.T) {
 		{"shift of 4 channels", x, s3, s4, nil, "shift must have shape (3)"},
 		{"scale (1, C, 1, 1)", x, s1c11, h3, nil, "scale must have shape (3), one value per channel of x of shape (2, 3, 4, 4), got shape (1, 3, 1, 1)"},
 		{"scale float64", x, s64, h3, nil, "scale must have x's dtype float32, got Vector float64"},
+		{"one value per channel", x1, s3, h3, nil, "x of shape (1, 3, 1, 1) has one value per channel"},
 		{"negative eps", x, s3, h3, []BatchNormOption{WithEpsilon(-1e-5)}, "eps must be finite and not negative, got -1e-05"},
 		{"NaN eps", x, s3, h3, []BatchNormOption{WithEpsilon(math.NaN())}, "eps must be finite and not negative, got NaN"},
 		{"infinite eps", x, s3, h3, []BatchNormOption{WithEpsilon(math.Inf(1))}, "got +Inf"},

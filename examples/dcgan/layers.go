@@ -14,7 +14,7 @@ import (
 // It is nnops.BatchNorm2d: one node, whose gradients are one node each. Gorgonia's own BatchNorm (v0.9.18)
 // is a stateful op that keeps its statistics inside the op, so it cannot be shared by the two graphs of the
 // training loop (each would keep its own running averages). Built from Gorgonia's reductions and
-// broadcasts instead, batch norm took about a quarter of a training step, every broadcast copying the
+// broadcasts instead, batch norm took about a fifth of a training step, every broadcast copying the
 // per-channel statistics to full size; and the reciprocal of the standard deviation must then be a Sqrt
 // and a division, not gorgonia.InverseSqrt: in v0.9.18 the symbolic derivative of InverseSqrt divides the
 // incoming gradient by 2y³ where it should multiply by y³/2, so gradients through it are wrong (the test

@@ -45,9 +45,8 @@ func WithEpsilon(eps float64) BatchNormOption {
 // F.batch_norm(x, None, None, scale, shift, training=True, eps=eps), and its
 // gradients flow through the statistics as PyTorch's do. scale and shift
 // have shape (C) and x's dtype, float32 or float64; every channel of x must
-// hold at least two values (N·H·W ≥ 2); eps is 1e-5 unless WithEpsilon
-// sets it. The statistics are accumulated in float64 for both
-// dtypes.
+// hold at least two values (N·H·W ≥ 2); eps is 1e-5 unless WithEpsilon sets
+// it. The statistics are accumulated in float64 for both dtypes.
 //
 // It uses batch statistics only and keeps no running averages: a model
 // that predicts with running averages, as PyTorch's eval mode does, keeps

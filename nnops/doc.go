@@ -54,6 +54,18 @@
 // the sub-pixel convolution starts out as nearest-neighbour up-sampling:
 // every r×r block of its output is constant, for any input.
 //
+// # Normalisation
+//
+// BatchNorm2d is PyTorch's BatchNorm2d in training mode (F.batch_norm with
+// training=True): x (N, C, H, W) normalised per channel with the batch's mean
+// and biased variance, then scaled and shifted by (C) vectors; WithEpsilon
+// sets eps (default 1e-5). It keeps no running averages and holds no state,
+// so several graphs can share its parameters, which gorgonia.BatchNorm does
+// not allow. It is one node and each of its gradients one node, where the
+// same normalisation composed of Gorgonia's broadcasts copies the statistics
+// to full size several times. Unlike the up-sampling family it is
+// differentiable once.
+//
 // # CUDA
 //
 // As in gorgonia.org/gorgonia/ops/nn, ConvTranspose2d and Conv2d come in

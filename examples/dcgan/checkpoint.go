@@ -10,12 +10,14 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// checkpoint is what -save writes and -load reads: the architecture and every learnable of both networks.
-// The solvers' moment estimates are not saved; training resumed from a checkpoint starts them afresh.
+// checkpoint is what -save writes and -load reads: the architecture, every learnable of both networks and
+// the moving average of the generator's. The solvers' moment estimates are not saved; training resumed
+// from a checkpoint starts them afresh.
 type checkpoint struct {
 	Arch    Arch
 	Steps   int // training steps the weights have seen
 	Weights map[string]savedTensor
+	Average map[string]savedTensor // the generator's averaged weights; absent from older checkpoints
 }
 
 // savedTensor is a tensor in a form gob can write.
@@ -24,13 +26,12 @@ type savedTensor struct {
 	Data  []float32
 }
 
-// saveCheckpoint writes the generator's and the discriminator's weights to path.
-func saveCheckpoint(path string, a Arch, steps int, gw, dw weights) error {
-	ck := checkpoint{Arch: a, Steps: steps, Weights: map[string]savedTensor{}}
-	for _, w := range []weights{gw, dw} {
-		for name, t := range w {
-			ck.Weights[name] = savedTensor{Shape: slices.Clone([]int(t.Shape())), Data: slices.Clone(float32s(t))}
-		}
+// saveCheckpoint writes the generator's and the discriminator's weights, and the average of the
+// generator's (avg, which may be nil), to path.
+func saveCheckpoint(path string, a Arch, steps int, gw, dw, avg weights) error {
+	ck := checkpoint{Arch: a, Steps: steps, Weights: saved(gw, dw)}
+	if avg != nil {
+		ck.Average = saved(avg)
 	}
 	f, err := os.Create(path)
 	if err != nil {
@@ -43,41 +44,69 @@ func saveCheckpoint(path string, a Arch, steps int, gw, dw weights) error {
 	return f.Close()
 }
 
+// saved converts weights to the form gob writes.
+func saved(ws ...weights) map[string]savedTensor {
+	out := map[string]savedTensor{}
+	for _, w := range ws {
+		for name, t := range w {
+			out[name] = savedTensor{Shape: slices.Clone([]int(t.Shape())), Data: slices.Clone(float32s(t))}
+		}
+	}
+	return out
+}
+
 // loadCheckpoint reads a checkpoint written by saveCheckpoint and checks that it holds every learnable of
-// its architecture, with the right shapes.
-func loadCheckpoint(path string) (a Arch, steps int, gw, dw weights, err error) {
+// its architecture, with the right shapes. avg, the generator's averaged weights, is a copy of gw when
+// the checkpoint has none.
+func loadCheckpoint(path string) (a Arch, steps int, gw, dw, avg weights, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return a, 0, nil, nil, fmt.Errorf("checkpoint: %w", err)
+		return a, 0, nil, nil, nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	defer f.Close()
 	var ck checkpoint
 	if err := gob.NewDecoder(f).Decode(&ck); err != nil {
-		return a, 0, nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return a, 0, nil, nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	if err := ck.Arch.check(); err != nil {
-		return a, 0, nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return a, 0, nil, nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
 	}
 	// Shapes come from a freshly built model of the same architecture (its values are discarded).
 	shapes := rand.New(rand.NewPCG(0, 0))
 	gw, dw = initGenerator(ck.Arch, shapes), initDiscriminator(ck.Arch, shapes)
-	for _, w := range []weights{gw, dw} {
+	if err := restore(ck.Weights, gw, dw); err != nil {
+		return a, 0, nil, nil, nil, fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	avg = cloneWeights(gw)
+	if ck.Average != nil {
+		if err := restore(ck.Average, avg); err != nil {
+			return a, 0, nil, nil, nil, fmt.Errorf("checkpoint %s: average: %w", path, err)
+		}
+	}
+	return ck.Arch, ck.Steps, gw, dw, avg, nil
+}
+
+// restore replaces every tensor of ws by the saved one of its name, which must exist with the same layout,
+// and requires that nothing else was saved.
+func restore(saved map[string]savedTensor, ws ...weights) error {
+	n := 0
+	for _, w := range ws {
 		for name, t := range w {
-			s, ok := ck.Weights[name]
+			s, ok := saved[name]
 			if !ok {
-				return a, 0, nil, nil, fmt.Errorf("checkpoint %s: no weights %q", path, name)
+				return fmt.Errorf("no weights %q", name)
 			}
 			if !sameLayout(s.Shape, t.Shape()) || len(s.Data) != t.Shape().TotalSize() {
-				return a, 0, nil, nil, fmt.Errorf("checkpoint %s: weights %q have shape %v and %d values, want %v",
-					path, name, s.Shape, len(s.Data), t.Shape())
+				return fmt.Errorf("weights %q have shape %v and %d values, want %v", name, s.Shape, len(s.Data), t.Shape())
 			}
 			w[name] = tensor.New(tensor.WithShape(t.Shape()...), tensor.WithBacking(s.Data))
 		}
+		n += len(w)
 	}
-	if n := len(gw) + len(dw); len(ck.Weights) != n {
-		return a, 0, nil, nil, fmt.Errorf("checkpoint %s: %d weights, want %d", path, len(ck.Weights), n)
+	if len(saved) != n {
+		return fmt.Errorf("%d weights, want %d", len(saved), n)
 	}
-	return ck.Arch, ck.Steps, gw, dw, nil
+	return nil
 }
 
 // sameLayout reports whether values saved with shape saved fill shape want in the same order: the shapes

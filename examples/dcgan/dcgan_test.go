@@ -159,17 +159,22 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		return img
 	}
 	path := filepath.Join(t.TempDir(), "ck.gob")
-	if err := saveCheckpoint(path, a, 17, gw, dw); err != nil {
+	avg := cloneWeights(gw)
+	(&average{decay: 0.5, w: avg}).update(initGenerator(a, rand.New(rand.NewPCG(7, 8))), 1000)
+	if err := saveCheckpoint(path, a, 17, gw, dw, avg); err != nil {
 		t.Fatal(err)
 	}
-	la, steps, lgw, ldw, err := loadCheckpoint(path)
+	la, steps, lgw, ldw, lavg, err := loadCheckpoint(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if la != a || steps != 17 {
 		t.Errorf("loaded %+v after %d steps, want %+v after 17", la, steps, a)
 	}
-	for _, w := range []struct{ saved, loaded weights }{{gw, lgw}, {dw, ldw}} {
+	if slices.Equal(float32s(avg["g.up2"]), float32s(gw["g.up2"])) {
+		t.Fatal("the test's average equals the generator: the round trip would not tell them apart")
+	}
+	for _, w := range []struct{ saved, loaded weights }{{gw, lgw}, {dw, ldw}, {avg, lavg}} {
 		for name, tn := range w.saved {
 			if !slices.Equal(float32s(tn), float32s(w.loaded[name])) {
 				t.Errorf("weights %q differ after the round trip", name)
@@ -193,29 +198,31 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		}
 	}
 	oldPath := filepath.Join(t.TempDir(), "old.gob")
-	if err := saveCheckpoint(oldPath, a, 17, old, dw); err != nil {
+	if err := saveCheckpoint(oldPath, a, 17, old, dw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, ogw, _, err := loadCheckpoint(oldPath); err != nil {
+	if _, _, ogw, _, oavg, err := loadCheckpoint(oldPath); err != nil {
 		t.Errorf("loading a checkpoint with (1, C, 1, 1) batch-norm parameters: %v", err)
 	} else if s := ogw["g.bn0.scale"].Shape(); !s.Eq(gw["g.bn0.scale"].Shape()) || !slices.Equal(draw(ogw), want) {
 		t.Errorf("a checkpoint with (1, C, 1, 1) batch-norm parameters loads g.bn0.scale as %v, or draws other images", s)
+	} else if !slices.Equal(draw(oavg), want) {
+		t.Error("a checkpoint without an average does not start the average at the generator")
 	}
 
 	// A checkpoint that lacks a weight, or has one of the wrong shape, is refused with its name.
 	delete(dw, "d.out")
 	bad := filepath.Join(t.TempDir(), "bad.gob")
-	if err := saveCheckpoint(bad, a, 0, gw, dw); err != nil {
+	if err := saveCheckpoint(bad, a, 0, gw, dw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := loadCheckpoint(bad); err == nil || !strings.Contains(err.Error(), `"d.out"`) {
+	if _, _, _, _, _, err := loadCheckpoint(bad); err == nil || !strings.Contains(err.Error(), `"d.out"`) {
 		t.Errorf("loading a checkpoint without d.out: %v; want an error naming it", err)
 	}
 	dw["d.out"] = zeros(1, 2, 3)
-	if err := saveCheckpoint(bad, a, 0, gw, dw); err != nil {
+	if err := saveCheckpoint(bad, a, 0, gw, dw, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := loadCheckpoint(bad); err == nil || !strings.Contains(err.Error(), `"d.out" have shape [1 2 3]`) {
+	if _, _, _, _, _, err := loadCheckpoint(bad); err == nil || !strings.Contains(err.Error(), `"d.out" have shape [1 2 3]`) {
 		t.Errorf("loading a checkpoint with a misshapen d.out: %v; want an error naming it", err)
 	}
 }

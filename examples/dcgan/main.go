@@ -46,8 +46,9 @@ type options struct {
 	Arch       Arch
 	LR         float64
 	Beta1      float64
-	Snapshots  int    // grids in progress.png, the first before training
-	CPUProfile string // file for a CPU profile of the run
+	Snapshots  int     // grids in progress.png, the first before training
+	Average    float64 // decay of the moving average of the generator's weights that samples are drawn from
+	CPUProfile string  // file for a CPU profile of the run
 }
 
 func defaultOptions() options {
@@ -60,6 +61,7 @@ func defaultOptions() options {
 		LR:        2e-4,
 		Beta1:     0.5,
 		Snapshots: 8,
+		Average:   0.999,
 	}
 }
 
@@ -79,6 +81,7 @@ func main() {
 	flag.Float64Var(&o.LR, "lr", o.LR, "Adam learning rate of both networks")
 	flag.Float64Var(&o.Beta1, "beta1", o.Beta1, "Adam β1 of both networks")
 	flag.IntVar(&o.Snapshots, "snapshots", o.Snapshots, "grids in progress.png")
+	flag.Float64Var(&o.Average, "average", o.Average, "draw samples from a moving average of the generator's weights with this decay (0: from the generator itself)")
 	flag.StringVar(&o.CPUProfile, "cpuprofile", o.CPUProfile, "write a CPU profile of the run to this file")
 	flag.Parse()
 	if flag.NArg() > 0 {

@@ -42,12 +42,12 @@ func run(o options, log io.Writer) (*result, error) {
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(o.Seed, stream)) }
 
 	var (
-		gw, dw weights
-		done   int // steps the weights have seen
-		err    error
+		gw, dw, avg weights
+		done        int // steps the weights have seen
+		err         error
 	)
 	if o.Load != "" {
-		if arch, done, gw, dw, err = loadCheckpoint(o.Load); err != nil {
+		if arch, done, gw, dw, avg, err = loadCheckpoint(o.Load); err != nil {
 			return nil, err
 		}
 		fmt.Fprintf(log, "loaded %s: %+v, trained %d steps\n", o.Load, arch, done)
@@ -57,12 +57,23 @@ func run(o options, log io.Writer) (*result, error) {
 		}
 		init := rng(streamInit)
 		gw, dw = initGenerator(arch, init), initDiscriminator(arch, init)
+		avg = cloneWeights(gw)
+	}
+	if o.Average < 0 || o.Average >= 1 {
+		return nil, fmt.Errorf("-average %v must be in [0, 1)", o.Average)
+	}
+	// The samples come from the generator's moving average, or from the generator itself with -average 0.
+	drawn := gw
+	var mean *average
+	if o.Average > 0 {
+		mean = &average{decay: o.Average, w: avg}
+		drawn = avg
 	}
 
 	// The 64 latent vectors of samples.png and progress.png.
 	fixedZ := zeros(64, arch.Z)
 	fillNormal(rng(streamFixed), float32s(fixedZ))
-	smp, err := newSampler(gw, fixedZ)
+	smp, err := newSampler(drawn, fixedZ)
 	if err != nil {
 		return nil, err
 	}
@@ -145,6 +156,9 @@ func run(o options, log io.Writer) (*result, error) {
 		}
 		res.DTime += mid.Sub(start)
 		res.GTime += time.Since(mid)
+		if mean != nil {
+			mean.update(gw, done+s)
+		}
 		if !finite(dLoss) || !finite(gLoss) {
 			return nil, fmt.Errorf("step %d: losses D %v, G %v are not finite", s, dLoss, gLoss)
 		}
@@ -183,7 +197,7 @@ func run(o options, log io.Writer) (*result, error) {
 	if save == "" {
 		save = filepath.Join(o.Out, "dcgan.gob")
 	}
-	if err := saveCheckpoint(save, arch, done+o.Steps, gw, dw); err != nil {
+	if err := saveCheckpoint(save, arch, done+o.Steps, gw, dw, avg); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(log, "wrote %s, %s, %s, %s and %s\n", samplesPath, progressPath, lossPath, csvPath, save)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,5 +53,37 @@ func TestTable(t *testing.T) {
 	}
 	if err := run(&out, time.Millisecond, []string{"float64"}, "mkl", "off", false); err == nil {
 		t.Error("no error for -blas mkl")
+	}
+}
+
+// TestGEMMTable checks that -gemm prints a row for each of the three
+// products of a layer, with a positive rate for every BLAS.
+func TestGEMMTable(t *testing.T) {
+	saved := layers
+	defer func() { layers = saved }()
+	layers = []layer{tiny}
+	var out bytes.Buffer
+	if err := runGEMM(&out, time.Millisecond, []string{"float32"}, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, pass := range []string{"forward (TN", "input gradient (NN", "filter gradient (NT"} {
+		line := ""
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.Contains(l, "| tiny, "+pass) {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Fatalf("no row for the %s product in:\n%s", pass, out.String())
+		}
+		cells := strings.Split(strings.Trim(line, "| "), " | ")
+		if want := 2 + len(blasChoices) + len(blasChoices) - 1; len(cells) != want {
+			t.Errorf("%s: %d cells, want %d: %q", pass, len(cells), want, line)
+		}
+		for _, c := range cells[2:] {
+			if v, err := strconv.ParseFloat(c, 64); err != nil || !(v > 0) {
+				t.Errorf("%s: cell %q is not a positive number", pass, c)
+			}
+		}
 	}
 }

@@ -44,7 +44,17 @@ func main() {
 		" (fast is this module's default engine: the SIMD GEMM when built with GOEXPERIMENT=simd, gonum otherwise)")
 	torchMode := flag.String("torch", "auto", "measure PyTorch: auto (when installed), on, off")
 	markdown := flag.Bool("markdown", false, "print a Markdown table")
+	gemm := flag.Bool("gemm", false, "instead, time the GEMMs of the layers on every BLAS of -blas's list (fast/x above 1: fast is faster)")
 	flag.Parse()
+	if *gemm {
+		fmt.Printf("machine: %s, GOMAXPROCS %d, %s %s/%s, fastblas engine: %s\n",
+			cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, fastblas.Engine())
+		if err := runGEMM(os.Stdout, *minTime, strings.Split(*dtypeList, ","), *markdown); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(os.Stdout, *minTime, strings.Split(*dtypeList, ","), *blasName, *torchMode, *markdown); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

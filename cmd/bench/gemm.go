@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"gonum.org/v1/gonum/blas"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// product is one GEMM a layer needs: the forward (Wᵀ·X, A transposed), the
+// input gradient (W·dY columns, no transposes) or the filter gradient
+// (X·dY columnsᵀ, B transposed), each folded over the batch.
+type product struct {
+	l       layer
+	pass    string
+	tA, tB  blas.Transpose
+	m, n, k int
+}
+
+// products returns the three GEMMs of every layer.
+func products() []product {
+	var ps []product
+	for _, l := range layers {
+		rows, cols, ch := l.cout*l.k*l.k, l.n*l.h*l.w, l.cin
+		ps = append(ps,
+			product{l, "forward", blas.Trans, blas.NoTrans, rows, cols, ch},
+			product{l, "input gradient", blas.NoTrans, blas.NoTrans, ch, cols, rows},
+			product{l, "filter gradient", blas.NoTrans, blas.Trans, ch, rows, cols},
+		)
+	}
+	return ps
+}
+
+func (p product) String() string {
+	t := map[blas.Transpose]string{blas.NoTrans: "N", blas.Trans: "T"}
+	return fmt.Sprintf("%s, %s (%s%s m%d n%d k%d)", p.l.name, p.pass, t[p.tA], t[p.tB], p.m, p.n, p.k)
+}
+
+// timeGEMM returns the median time of the product on impl, with random
+// operands (gonum skips zero multipliers, so zeros would flatter it).
+func timeGEMM(impl G.BLAS, p product, dt tensor.Dtype, minTime time.Duration) (time.Duration, error) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	a := randomDense(rng, dt, []int{p.m * p.k}).Data()
+	b := randomDense(rng, dt, []int{p.k * p.n}).Data()
+	c := randomDense(rng, dt, []int{p.m * p.n}).Data()
+	lda, ldb := p.k, p.n
+	if p.tA == blas.Trans {
+		lda = p.m
+	}
+	if p.tB == blas.Trans {
+		ldb = p.k
+	}
+	return timeIt(minTime, func() error {
+		switch a := a.(type) {
+		case []float32:
+			impl.Sgemm(p.tA, p.tB, p.m, p.n, p.k, 1, a, lda, b.([]float32), ldb, 0, c.([]float32), p.n)
+		case []float64:
+			impl.Dgemm(p.tA, p.tB, p.m, p.n, p.k, 1, a, lda, b.([]float64), ldb, 0, c.([]float64), p.n)
+		}
+		return nil
+	})
+}
+
+// runGEMM prints the GFLOP/s of every BLAS in blasChoices on the products
+// of the layers, and the ratios of the fast engine to the others, all
+// measured in this run.
+func runGEMM(w io.Writer, minTime time.Duration, dtypes []string, markdown bool) error {
+	names := keys(blasChoices)
+	slices.Sort(names)
+	head := []string{"GEMM", "dtype"}
+	for _, n := range names {
+		head = append(head, n+" GFLOP/s")
+	}
+	for _, n := range names {
+		if n != "fast" {
+			head = append(head, "fast/"+n)
+		}
+	}
+	var lines [][]string
+	for _, dt := range dtypes {
+		dtype := tensor.Float32
+		if dt == "float64" {
+			dtype = tensor.Float64
+		}
+		for _, p := range products() {
+			flops := 2 * float64(p.m) * float64(p.n) * float64(p.k)
+			times := map[string]time.Duration{}
+			line := []string{p.String(), dt}
+			for _, n := range names {
+				d, err := timeGEMM(blasChoices[n], p, dtype, minTime)
+				if err != nil {
+					return err
+				}
+				times[n] = d
+				line = append(line, fmt.Sprintf("%.1f", flops/d.Seconds()/1e9))
+			}
+			for _, n := range names {
+				if n != "fast" {
+					line = append(line, ratio(times[n], times["fast"]))
+				}
+			}
+			lines = append(lines, line)
+		}
+	}
+	if markdown {
+		fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
+		fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(head)))
+		for _, l := range lines {
+			fmt.Fprintln(w, "| "+strings.Join(l, " | ")+" |")
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, l := range lines {
+		fmt.Fprintln(tw, strings.Join(l, "\t")+"\t")
+	}
+	return tw.Flush()
+}

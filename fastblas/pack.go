@@ -18,18 +18,8 @@ func packA[T float32 | float64](trans bool, a []T, lda, i0, p0, mb, kb, mr int, 
 			}
 			continue
 		}
-		// op(A)[i,p] = a[i*lda+p]: walk each row along k.
-		for r := range rows {
-			src := a[(i0+ip+r)*lda+p0:]
-			for p, v := range src[:kb] {
-				panel[p*mr+r] = v
-			}
-		}
-		for r := rows; r < mr; r++ {
-			for p := range kb {
-				panel[p*mr+r] = 0
-			}
-		}
+		// op(A)[i,p] = a[i*lda+p]: walk the rows along k.
+		interleave(panel, mr, kb, rows, func(r int) []T { return a[(i0+ip+r)*lda+p0:][:kb] })
 	}
 }
 
@@ -51,18 +41,43 @@ func packB[T float32 | float64](trans bool, b []T, ldb, p0, j0, kb, nb, nr int, 
 			}
 			continue
 		}
-		// op(B)[p,j] = b[j*ldb+p]: walk each column of op(B) along k.
-		for c := 0; c < cols; c++ {
-			src := b[(j0+jp+c)*ldb+p0:]
-			src = src[:kb]
-			for p, v := range src {
-				panel[p*nr+c] = v
-			}
+		// op(B)[p,j] = b[j*ldb+p]: walk the columns of op(B) along k.
+		interleave(panel, nr, kb, cols, func(c int) []T { return b[(j0+jp+c)*ldb+p0:][:kb] })
+	}
+}
+
+// interleave writes width vectors of length kb, line(0) … line(width−1),
+// into panel k-major: panel[p·width + l] = line(l)[p], and zeros for l from
+// lines to width. It reads eight or four lines at a time, so that each group
+// of writes fills neighbouring elements instead of one element per line.
+func interleave[T float32 | float64](panel []T, width, kb, lines int, line func(int) []T) {
+	l := 0
+	for ; l+8 <= lines; l += 8 {
+		s0, s1, s2, s3 := line(l), line(l+1), line(l+2), line(l+3)
+		s4, s5, s6, s7 := line(l+4), line(l+5), line(l+6), line(l+7)
+		n := len(s0)
+		s1, s2, s3, s4, s5, s6, s7 = s1[:n], s2[:n], s3[:n], s4[:n], s5[:n], s6[:n], s7[:n]
+		for p, v := range s0 {
+			d := panel[p*width+l : p*width+l+8]
+			d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = v, s1[p], s2[p], s3[p], s4[p], s5[p], s6[p], s7[p]
 		}
-		for c := cols; c < nr; c++ {
-			for p := 0; p < kb; p++ {
-				panel[p*nr+c] = 0
-			}
+	}
+	for ; l+4 <= lines; l += 4 {
+		s0, s1, s2, s3 := line(l), line(l+1), line(l+2), line(l+3)
+		s1, s2, s3 = s1[:len(s0)], s2[:len(s0)], s3[:len(s0)]
+		for p, v := range s0 {
+			d := panel[p*width+l : p*width+l+4]
+			d[0], d[1], d[2], d[3] = v, s1[p], s2[p], s3[p]
+		}
+	}
+	for ; l < lines; l++ {
+		for p, v := range line(l) {
+			panel[p*width+l] = v
+		}
+	}
+	for ; l < width; l++ {
+		for p := range kb {
+			panel[p*width+l] = 0
 		}
 	}
 }

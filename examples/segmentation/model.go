@@ -239,7 +239,7 @@ func (m *Model) conv(x *G.Node, name string, stride, dilation int, act bool) (*G
 func (m *Model) activate(y *G.Node, name string) (*G.Node, error) {
 	if m.arch.Norm {
 		var err error
-		if y, err = batchNorm(y, m.nodes[name+".scale"], m.nodes[name+".shift"]); err != nil {
+		if y, err = nnops.BatchNorm2d(y, m.nodes[name+".scale"], m.nodes[name+".shift"]); err != nil {
 			return nil, err
 		}
 	}

@@ -74,45 +74,6 @@ func TestModelShapes(t *testing.T) {
 	}
 }
 
-// TestBatchNorm checks that with scale 1 and shift 0 every channel comes out with mean 0 and variance 1
-// (up to the ε of the variance), and that scale and shift act per channel.
-func TestBatchNorm(t *testing.T) {
-	g := G.NewGraph()
-	rng := rand.New(rand.NewPCG(2, 2))
-	x := G.NewTensor(g, G.Float32, 4, G.WithShape(3, 2, 4, 5), G.WithName("x"), G.WithValue(heNormal(rng, 1, 3, 2, 4, 5)))
-	scale := G.NewVector(g, G.Float32, G.WithShape(2), G.WithName("scale"), G.WithValue(tensor.New(tensor.WithBacking([]float32{1, 2}))))
-	shift := G.NewVector(g, G.Float32, G.WithShape(2), G.WithName("shift"), G.WithValue(tensor.New(tensor.WithBacking([]float32{0, 5}))))
-	y, err := batchNorm(x, scale, shift)
-	if err != nil {
-		t.Fatal(err)
-	}
-	vm := G.NewTapeMachine(g)
-	defer vm.Close()
-	if err := vm.RunAll(); err != nil {
-		t.Fatal(err)
-	}
-	v := float32s(y.Value().(tensor.Tensor))
-	for c, want := range [][2]float64{{0, 1}, {5, 4}} { // channel 1: mean 5, variance 2²
-		var sum, sq float64
-		n := 0
-		for b := 0; b < 3; b++ {
-			for _, e := range v[(b*2+c)*20 : (b*2+c+1)*20] {
-				sum += float64(e)
-				sq += float64(e) * float64(e)
-				n++
-			}
-		}
-		mean := sum / float64(n)
-		variance := sq/float64(n) - mean*mean
-		if math.Abs(mean-want[0]) > 1e-4 || math.Abs(variance-want[1]) > 1e-3*want[1] {
-			t.Errorf("channel %d: mean %v, variance %v; want %v and %v", c, mean, variance, want[0], want[1])
-		}
-	}
-	if _, err := batchNorm(scale, scale, shift); err == nil {
-		t.Error("batchNorm of a vector: no error")
-	}
-}
-
 func TestArchErrors(t *testing.T) {
 	for _, a := range []Arch{
 		{Width: 3, Upsample: Nearest},

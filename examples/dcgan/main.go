@@ -24,13 +24,12 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"runtime/pprof"
 
 	G "gorgonia.org/gorgonia"
 
 	"github.com/gorgonia-ext/convtranspose/fastblas"
+	"github.com/gorgonia-ext/convtranspose/internal/cli"
 )
 
 // options holds the command-line flags.
@@ -96,37 +95,8 @@ func main() {
 	} else {
 		fmt.Fprintln(os.Stderr, "GEMM: fastblas,", engine)
 	}
-	if err := profiled(o.CPUProfile, func() error { _, err := run(o, os.Stderr); return err }); err != nil {
+	if err := cli.Profiled(o.CPUProfile, func() error { _, err := run(o, os.Stderr); return err }); err != nil {
 		fmt.Fprintln(os.Stderr, "dcgan:", err)
 		os.Exit(1)
 	}
-}
-
-// profiled runs f, under the CPU profiler when path is not empty.
-func profiled(path string, f func() error) error {
-	if path == "" {
-		return f()
-	}
-	pf, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := pprof.StartCPUProfile(pf); err != nil {
-		pf.Close()
-		return err
-	}
-	err = f()
-	pprof.StopCPUProfile()
-	if cerr := pf.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// logTo returns w, or io.Discard when w is nil.
-func logTo(w io.Writer) io.Writer {
-	if w == nil {
-		return io.Discard
-	}
-	return w
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/gorgonia-ext/convtranspose/internal/cli"
 	"github.com/gorgonia-ext/convtranspose/internal/mnist"
 )
 
@@ -34,7 +35,7 @@ type result struct {
 
 // run trains (or, with SampleOnly, only samples) as o says and writes the outputs. Progress goes to log.
 func run(o options, log io.Writer) (*result, error) {
-	log = logTo(log)
+	log = cli.LogTo(log)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, err
 	}

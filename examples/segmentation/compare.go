@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gorgonia-ext/convtranspose/internal/cli"
 	"github.com/gorgonia-ext/convtranspose/nnops"
 )
 
@@ -26,7 +27,7 @@ func compare(o options, out, log io.Writer) error {
 		oo.Arch.Upsample = m
 		oo.Out = filepath.Join(o.Out, m.String())
 		oo.Save = ""
-		fmt.Fprintf(logTo(log), "== %v ==\n", m)
+		fmt.Fprintf(cli.LogTo(log), "== %v ==\n", m)
 		res, err := run(oo, log)
 		if err != nil {
 			return fmt.Errorf("%v: %w", m, err)

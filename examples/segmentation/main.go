@@ -26,9 +26,9 @@ package main
 import (
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"runtime/pprof"
+
+	"github.com/gorgonia-ext/convtranspose/internal/cli"
 )
 
 // options holds the command-line flags.
@@ -97,7 +97,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	err := profiled(o.CPUProf, func() error {
+	err := cli.Profiled(o.CPUProf, func() error {
 		if o.Compare {
 			return compare(o, os.Stdout, os.Stderr)
 		}
@@ -111,33 +111,4 @@ func main() {
 		fmt.Fprintln(os.Stderr, "segmentation:", err)
 		os.Exit(1)
 	}
-}
-
-// profiled runs f, under the CPU profiler when path is not empty.
-func profiled(path string, f func() error) error {
-	if path == "" {
-		return f()
-	}
-	pf, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := pprof.StartCPUProfile(pf); err != nil {
-		pf.Close()
-		return err
-	}
-	err = f()
-	pprof.StopCPUProfile()
-	if cerr := pf.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// logTo returns w, or io.Discard when w is nil.
-func logTo(w io.Writer) io.Writer {
-	if w == nil {
-		return io.Discard
-	}
-	return w
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/gorgonia-ext/convtranspose/internal/cli"
 	"github.com/gorgonia-ext/convtranspose/internal/mnist"
 )
 
@@ -64,7 +65,7 @@ func (r *result) report(w io.Writer) error {
 
 // run trains as o says, evaluates on the held-out images and writes the outputs. Progress goes to log.
 func run(o options, log io.Writer) (*result, error) {
-	log = logTo(log)
+	log = cli.LogTo(log)
 	if o.Steps < 0 || o.Batch < 1 || o.Test < 1 || o.Evals < 0 || o.EvalSize < 1 || o.Shown < 0 {
 		return nil, fmt.Errorf("want -steps ≥ 0, -batch ≥ 1, -test ≥ 1, -evals ≥ 0, -eval-size ≥ 1, -shown ≥ 0; got %d, %d, %d, %d, %d, %d",
 			o.Steps, o.Batch, o.Test, o.Evals, o.EvalSize, o.Shown)

@@ -33,6 +33,6 @@
 //
 // Columns are laid out with one row per (big channel, kh, kw) and one column
 // per (image, hs, ws), so that a batch of images can be folded into one wide
-// GEMM and col2im writes each big channel from a single goroutine. The
+// GEMM, and col2im writes each plane of a big image from a single goroutine. The
 // results are therefore bit-for-bit the same for any GOMAXPROCS.
 package conv

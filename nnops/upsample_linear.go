@@ -203,16 +203,7 @@ func checkNode(fn string, x *gorgonia.Node) error {
 	if x == nil {
 		return fmt.Errorf("nnops: %s: x is nil", fn)
 	}
-	// x.Dtype() panics on a type without a dtype: read it from the type
-	var dt tensor.Dtype
-	switch t := x.Type().(type) {
-	case gorgonia.TensorType:
-		dt, _ = t.Of.(tensor.Dtype)
-	case *gorgonia.TensorType:
-		dt, _ = t.Of.(tensor.Dtype)
-	case tensor.Dtype:
-		dt = t
-	}
+	dt := nodeDtype(x)
 	if dt != tensor.Float32 && dt != tensor.Float64 {
 		var got any = x.Type()
 		if dt.Type != nil {

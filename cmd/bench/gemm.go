@@ -5,8 +5,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"slices"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"gonum.org/v1/gonum/blas"
@@ -109,18 +107,5 @@ func runGEMM(w io.Writer, minTime time.Duration, dtypes []string, markdown bool)
 			lines = append(lines, line)
 		}
 	}
-	if markdown {
-		fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
-		fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(head)))
-		for _, l := range lines {
-			fmt.Fprintln(w, "| "+strings.Join(l, " | ")+" |")
-		}
-		return nil
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-	for _, l := range lines {
-		fmt.Fprintln(tw, strings.Join(l, "\t")+"\t")
-	}
-	return tw.Flush()
+	return writeTable(w, head, lines, markdown)
 }

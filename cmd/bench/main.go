@@ -220,20 +220,7 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 		}
 		lines = append(lines, line)
 	}
-	if markdown {
-		fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
-		fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(head)))
-		for _, l := range lines {
-			fmt.Fprintln(w, "| "+strings.Join(l, " | ")+" |")
-		}
-	} else {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
-		for _, l := range lines {
-			fmt.Fprintln(tw, strings.Join(l, "\t")+"\t")
-		}
-		tw.Flush()
-	}
+	writeTable(w, head, lines, markdown)
 	worst := 0.0
 	for _, r := range rows {
 		worst = math.Max(worst, r.zeroInsDiff)
@@ -244,6 +231,25 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 		"Conv2d: this module's Conv2d on the mirrored shape (the convolution the layer reverses), and gorgonia.Conv2d.\n"+
 		"zero-ins: zero insertion + gorgonia.Conv2d\n"+
 		"(largest difference from ConvTranspose2d's result: %.2g).\n", worst)
+}
+
+// writeTable prints a header and rows as a Markdown table, or as aligned
+// text columns.
+func writeTable(w io.Writer, head []string, lines [][]string, markdown bool) error {
+	if markdown {
+		fmt.Fprintln(w, "| "+strings.Join(head, " | ")+" |")
+		fmt.Fprintln(w, "|"+strings.Repeat(" --- |", len(head)))
+		for _, l := range lines {
+			fmt.Fprintln(w, "| "+strings.Join(l, " | ")+" |")
+		}
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, strings.Join(head, "\t")+"\t")
+	for _, l := range lines {
+		fmt.Fprintln(tw, strings.Join(l, "\t")+"\t")
+	}
+	return tw.Flush()
 }
 
 // cpuModel reads the processor's name, where Linux tells it.

@@ -77,13 +77,22 @@ func TestRunSmoke(t *testing.T) {
 	}
 
 	// Sampling from the checkpoint gives the very same grid.
-	trained, err := os.ReadFile(filepath.Join(o.Out, "samples.png"))
+	s := o
+	s.Arch = Arch{} // taken from the checkpoint
+	if !samplesAgain(t, o.Out, s) {
+		t.Error("samples.png drawn from the checkpoint differs from the one written after training")
+	}
+}
+
+// samplesAgain draws samples.png with -sample-only from the checkpoint in dir, with the options s, and
+// reports whether it is the same file as the one the run wrote into dir.
+func samplesAgain(t *testing.T, dir string, s options) bool {
+	t.Helper()
+	trained, err := os.ReadFile(filepath.Join(dir, "samples.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := o
-	s.Load, s.SampleOnly, s.Out = filepath.Join(o.Out, "dcgan.gob"), true, t.TempDir()
-	s.Arch = Arch{} // taken from the checkpoint
+	s.Load, s.SampleOnly, s.Out = filepath.Join(dir, "dcgan.gob"), true, t.TempDir()
 	if _, err := run(s, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +100,7 @@ func TestRunSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(trained, again) {
-		t.Error("samples.png drawn from the checkpoint differs from the one written after training")
-	}
+	return bytes.Equal(trained, again)
 }
 
 // TestRunWithoutAverage trains with -average 0, whose samples come from the generator itself, and checks
@@ -105,20 +112,9 @@ func TestRunWithoutAverage(t *testing.T) {
 	if _, err := run(o, nil); err != nil {
 		t.Fatal(err)
 	}
-	trained, err := os.ReadFile(filepath.Join(o.Out, "samples.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := defaultOptions()
-	s.Load, s.SampleOnly, s.Out, s.Seed = filepath.Join(o.Out, "dcgan.gob"), true, t.TempDir(), o.Seed
-	if _, err := run(s, nil); err != nil {
-		t.Fatal(err)
-	}
-	again, err := os.ReadFile(filepath.Join(s.Out, "samples.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(trained, again) {
+	s.Seed = o.Seed
+	if !samplesAgain(t, o.Out, s) {
 		t.Error("-sample-only draws other samples than a run with -average 0 wrote")
 	}
 }

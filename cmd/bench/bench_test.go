@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,5 +86,28 @@ func TestGEMMTable(t *testing.T) {
 				t.Errorf("%s: cell %q is not a positive number", pass, c)
 			}
 		}
+	}
+}
+
+// TestTimeRoundRobin checks that every function is timed in turn, at least
+// three times, that the medians follow the functions' order, and that an
+// error stops the measurement.
+func TestTimeRoundRobin(t *testing.T) {
+	var calls [2]int
+	fast := func() error { calls[0]++; return nil }
+	slow := func() error { calls[1]++; time.Sleep(2 * time.Millisecond); return nil }
+	medians, err := timeRoundRobin(5*time.Millisecond, fast, slow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls[0] != calls[1] || calls[0] < 4 { // a warm-up call and three timed ones at least
+		t.Errorf("calls = %v, want equal counts of at least 4", calls)
+	}
+	if len(medians) != 2 || !(medians[1] >= 2*time.Millisecond) { // a sleep lasts at least its duration
+		t.Errorf("medians = %v, want two, the second at least 2ms", medians)
+	}
+	boom := errors.New("boom")
+	if _, err := timeRoundRobin(time.Millisecond, fast, func() error { return boom }); !errors.Is(err, boom) {
+		t.Errorf("error = %v, want %v", err, boom)
 	}
 }

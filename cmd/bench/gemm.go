@@ -41,9 +41,10 @@ func (p product) String() string {
 	return fmt.Sprintf("%s, %s (%s%s m%d n%d k%d)", p.l.name, p.pass, t[p.tA], t[p.tB], p.m, p.n, p.k)
 }
 
-// timeGEMM returns the median time of the product on impl, with random
-// operands (gonum skips zero multipliers, so zeros would flatter it).
-func timeGEMM(impl G.BLAS, p product, dt tensor.Dtype, minTime time.Duration) (time.Duration, error) {
+// gemmCall returns a call of the product on impl, with random operands
+// (gonum skips zero multipliers, so zeros would flatter it) that every
+// call made for the same product and dtype shares.
+func gemmCall(impl G.BLAS, p product, dt tensor.Dtype) func() error {
 	rng := rand.New(rand.NewPCG(7, 8))
 	a := randomDense(rng, dt, []int{p.m * p.k}).Data()
 	b := randomDense(rng, dt, []int{p.k * p.n}).Data()
@@ -55,7 +56,7 @@ func timeGEMM(impl G.BLAS, p product, dt tensor.Dtype, minTime time.Duration) (t
 	if p.tB == blas.Trans {
 		ldb = p.k
 	}
-	return timeIt(minTime, func() error {
+	return func() error {
 		switch a := a.(type) {
 		case []float32:
 			impl.Sgemm(p.tA, p.tB, p.m, p.n, p.k, 1, a, lda, b.([]float32), ldb, 0, c.([]float32), p.n)
@@ -63,7 +64,7 @@ func timeGEMM(impl G.BLAS, p product, dt tensor.Dtype, minTime time.Duration) (t
 			impl.Dgemm(p.tA, p.tB, p.m, p.n, p.k, 1, a, lda, b.([]float64), ldb, 0, c.([]float64), p.n)
 		}
 		return nil
-	})
+	}
 }
 
 // runGEMM prints the GFLOP/s of every BLAS in blasChoices on the products
@@ -89,15 +90,19 @@ func runGEMM(w io.Writer, minTime time.Duration, dtypes []string, markdown bool)
 		}
 		for _, p := range products() {
 			flops := 2 * float64(p.m) * float64(p.n) * float64(p.k)
+			var calls []func() error
+			for _, n := range names {
+				calls = append(calls, gemmCall(blasChoices[n], p, dtype))
+			}
+			medians, err := timeRoundRobin(minTime, calls...)
+			if err != nil {
+				return err
+			}
 			times := map[string]time.Duration{}
 			line := []string{p.String(), dt}
-			for _, n := range names {
-				d, err := timeGEMM(blasChoices[n], p, dtype, minTime)
-				if err != nil {
-					return err
-				}
-				times[n] = d
-				line = append(line, fmt.Sprintf("%.1f", flops/d.Seconds()/1e9))
+			for i, n := range names {
+				times[n] = medians[i]
+				line = append(line, fmt.Sprintf("%.1f", flops/medians[i].Seconds()/1e9))
 			}
 			for _, n := range names {
 				if n != "fast" {

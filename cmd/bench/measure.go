@@ -35,6 +35,39 @@ func timeIt(minTime time.Duration, f func() error) (time.Duration, error) {
 	return runs[len(runs)/2], nil
 }
 
+// timeRoundRobin is timeIt for several functions compared with each other:
+// it calls them in turn, one call each per round, until each has run at
+// least three times and for at least minTime, and returns the median time
+// of each. Taking turns call by call gives every function the same share of
+// whatever else the machine is doing, so that their ratios hold even when
+// the load drifts during the measurement.
+func timeRoundRobin(minTime time.Duration, fs ...func() error) ([]time.Duration, error) {
+	runs := make([][]time.Duration, len(fs))
+	totals := make([]time.Duration, len(fs))
+	for _, f := range fs { // warm up
+		if err := f(); err != nil {
+			return nil, err
+		}
+	}
+	for round := 0; round < 3 || (slices.Min(totals) < minTime && round < 1000); round++ {
+		for i, f := range fs {
+			start := time.Now()
+			if err := f(); err != nil {
+				return nil, err
+			}
+			d := time.Since(start)
+			runs[i] = append(runs[i], d)
+			totals[i] += d
+		}
+	}
+	medians := make([]time.Duration, len(fs))
+	for i, r := range runs {
+		slices.Sort(r)
+		medians[i] = r[len(r)/2]
+	}
+	return medians, nil
+}
+
 // randomDense returns a tensor of the shape with values in [-1, 1).
 func randomDense(rng *rand.Rand, dt tensor.Dtype, shape []int) *tensor.Dense {
 	n := 1

@@ -1,5 +1,7 @@
 package conv
 
+import "sync"
+
 // span returns the range [lo, hi) of small positions s in [0, n) whose big
 // position s·stride + offset lies in [0, size).
 func span(n, stride, offset, size int) (lo, hi int) {
@@ -28,57 +30,109 @@ type tap struct {
 
 // taps returns the kernel positions in row-major order, the order of the
 // column matrix's rows within a big channel.
-func taps(g Geometry) []tap {
-	ts := make([]tap, g.KernelH*g.KernelW)
-	for k := range ts {
+func taps(g Geometry) []tap { return appendTaps(nil, g) }
+
+// appendTaps appends the kernel positions of g to ts, as taps returns them.
+func appendTaps(ts []tap, g Geometry) []tap {
+	for k := range g.KernelH * g.KernelW {
 		kh, kw := k/g.KernelW, k%g.KernelW
 		t := tap{offH: kh*g.DilationH - g.PadTop, offW: kw*g.DilationW - g.PadLeft}
 		t.hLo, t.hHi = span(g.SmallH, g.StrideH, t.offH, g.BigH)
 		t.wLo, t.wHi = span(g.SmallW, g.StrideW, t.offW, g.BigW)
 		t.full = t.hLo == 0 && t.hHi == g.SmallH && t.wLo == 0 && t.wHi == g.SmallW
-		ts[k] = t
+		ts = append(ts, t)
 	}
 	return ts
+}
+
+// columnJob is one im2col or col2im over a chunk of images, with what both
+// need: the taps of the kernel, the offset table for narrow images, and the
+// WaitGroup of its workers. Jobs are pooled, and their tables reused, so
+// that a pass allocates nothing in steady state.
+type columnJob[T Float] struct {
+	g             Geometry
+	ts            []tap
+	index         []int32 // nil unless g.SmallW < narrowRows
+	indexMem      []int32 // index's memory, kept for the next job
+	big, cols     []T
+	first, count  int
+	block, blocks int  // col2im's units: a block of images of one channel
+	scatter       bool // col2im, not im2col
+	done          sync.WaitGroup
+}
+
+var columnJobs [2]sync.Pool
+
+// getColumnJob returns a pooled job set up for g; put it back with putColumnJob.
+func getColumnJob[T Float](g Geometry, big []T, first, count int, cols []T) *columnJob[T] {
+	j, _ := poolOf[T](&columnJobs).Get().(*columnJob[T])
+	if j == nil {
+		j = new(columnJob[T])
+	}
+	j.g, j.big, j.first, j.count, j.cols = g, big, first, count, cols
+	j.ts = appendTaps(j.ts[:0], g)
+	j.index = nil
+	if g.SmallW < narrowRows {
+		j.indexMem = fillTapIndex(j.indexMem, g, j.ts)
+		j.index = j.indexMem
+	}
+	return j
+}
+
+// putColumnJob returns j to its pool, without the images it pointed to.
+func putColumnJob[T Float](j *columnJob[T]) {
+	j.big, j.cols = nil, nil
+	poolOf[T](&columnJobs).Put(j)
+}
+
+func (j *columnJob[T]) do(lo, hi int) {
+	if j.scatter {
+		j.col2im(lo, hi)
+	} else {
+		j.im2col(lo, hi)
+	}
 }
 
 // im2col writes the columns of images [first, first+count) of big into cols,
 // a matrix of g.colRows() rows and count·SmallH·SmallW columns. Positions out
 // of reach are written as zero.
 func im2col[T Float](g Geometry, big []T, first, count int, cols []T) {
-	ts := taps(g)
+	j := getColumnJob(g, big, first, count, cols)
+	defer putColumnJob(j)
+	rows := g.colRows()
+	j.scatter = false
+	parallelFor(rows, rows*count*g.smallPlane(), j, &j.done)
+}
+
+// im2col writes rows [lo, hi) of the column matrix.
+func (j *columnJob[T]) im2col(lo, hi int) {
+	g, ts, index, count := j.g, j.ts, j.index, j.count
 	sp, bp := g.smallPlane(), g.bigPlane()
 	ld := count * sp
-	rows := g.colRows()
-	var index []int32
-	if g.SmallW < narrowRows {
-		index = tapIndex(g, ts)
-	}
-	parallelFor(rows, rows*ld, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			cb, k := r/len(ts), r%len(ts)
-			t := ts[k]
-			for i := 0; i < count; i++ {
-				dst := cols[r*ld+i*sp:][:sp]
-				src := big[((first+i)*g.BigChannels+cb)*bp:][:bp]
-				if index != nil {
-					gatherIndex(dst, src, index[k*sp:][:sp])
-					continue
-				}
-				if !t.full {
-					clear(dst)
-				}
-				for hs := t.hLo; hs < t.hHi; hs++ {
-					row := dst[hs*g.SmallW+t.wLo : hs*g.SmallW+t.wHi]
-					srow := src[(hs*g.StrideH+t.offH)*g.BigW+t.wLo*g.StrideW+t.offW:]
-					if g.StrideW == 1 {
-						copy(row, srow)
-					} else {
-						gather(row, srow, g.StrideW)
-					}
+	for r := lo; r < hi; r++ {
+		cb, k := r/len(ts), r%len(ts)
+		t := ts[k]
+		for i := 0; i < count; i++ {
+			dst := j.cols[r*ld+i*sp:][:sp]
+			src := j.big[((j.first+i)*g.BigChannels+cb)*bp:][:bp]
+			if index != nil {
+				gatherIndex(dst, src, index[k*sp:][:sp])
+				continue
+			}
+			if !t.full {
+				clear(dst)
+			}
+			for hs := t.hLo; hs < t.hHi; hs++ {
+				row := dst[hs*g.SmallW+t.wLo : hs*g.SmallW+t.wHi]
+				srow := src[(hs*g.StrideH+t.offH)*g.BigW+t.wLo*g.StrideW+t.offW:]
+				if g.StrideW == 1 {
+					copy(row, srow)
+				} else {
+					gather(row, srow, g.StrideW)
 				}
 			}
 		}
-	})
+	}
 }
 
 // narrowRows is the small-image width below which im2col reads through a
@@ -89,9 +143,15 @@ const narrowRows = 16
 // tapIndex returns, for every tap and small position, the offset in a big
 // plane that the position reads, or −1 where it falls outside: a table of
 // len(ts) rows of SmallH·SmallW offsets.
-func tapIndex(g Geometry, ts []tap) []int32 {
+func tapIndex(g Geometry, ts []tap) []int32 { return fillTapIndex(nil, g, ts) }
+
+// fillTapIndex is tapIndex writing into index's memory when it has the room.
+func fillTapIndex(index []int32, g Geometry, ts []tap) []int32 {
 	sp := g.smallPlane()
-	index := make([]int32, len(ts)*sp)
+	if cap(index) < len(ts)*sp {
+		index = make([]int32, len(ts)*sp)
+	}
+	index = index[:len(ts)*sp]
 	for k, t := range ts {
 		row := index[k*sp:][:sp]
 		for j := range row {
@@ -124,42 +184,45 @@ func gatherIndex[T Float](dst, src []T, index []int32) {
 // one unit and receives its taps in a fixed order, so the sums do not depend
 // on GOMAXPROCS.
 func col2im[T Float](g Geometry, cols []T, first, count int, big []T) {
-	ts := taps(g)
+	j := getColumnJob(g, big, first, count, cols)
+	defer putColumnJob(j)
+	sp, bp := g.smallPlane(), g.bigPlane()
+	j.scatter = true
+	j.block = max(1, min(count, col2imBlockElems/max(bp, 1)))
+	j.blocks = (count + j.block - 1) / j.block
+	units := g.BigChannels * j.blocks
+	parallelFor(units, units*j.block*len(j.ts)*sp, j, &j.done)
+}
+
+// col2im adds units [lo, hi) of the column matrix into the big images.
+func (j *columnJob[T]) col2im(lo, hi int) {
+	g, ts, index, count, block := j.g, j.ts, j.index, j.count, j.block
 	sp, bp := g.smallPlane(), g.bigPlane()
 	ld := count * sp
-	block := max(1, min(count, col2imBlockElems/max(bp, 1)))
-	blocks := (count + block - 1) / block
-	units := g.BigChannels * blocks
-	var index []int32
-	if g.SmallW < narrowRows {
-		index = tapIndex(g, ts)
-	}
-	parallelFor(units, units*block*len(ts)*sp, func(lo, hi int) {
-		for u := lo; u < hi; u++ {
-			cb, i0 := u/blocks, (u%blocks)*block
-			i1 := min(i0+block, count)
-			for k, t := range ts {
-				row := cols[(cb*len(ts)+k)*ld:][:ld]
-				for i := i0; i < i1; i++ {
-					src := row[i*sp:][:sp]
-					dst := big[((first+i)*g.BigChannels+cb)*bp:][:bp]
-					if index != nil {
-						scatterIndex(dst, src, index[k*sp:][:sp])
-						continue
-					}
-					for hs := t.hLo; hs < t.hHi; hs++ {
-						srow := src[hs*g.SmallW+t.wLo : hs*g.SmallW+t.wHi]
-						drow := dst[(hs*g.StrideH+t.offH)*g.BigW+t.wLo*g.StrideW+t.offW:]
-						if g.StrideW == 1 {
-							add(drow[:len(srow)], srow)
-						} else {
-							scatterAdd(drow, srow, g.StrideW)
-						}
+	for u := lo; u < hi; u++ {
+		cb, i0 := u/j.blocks, (u%j.blocks)*block
+		i1 := min(i0+block, count)
+		for k, t := range ts {
+			row := j.cols[(cb*len(ts)+k)*ld:][:ld]
+			for i := i0; i < i1; i++ {
+				src := row[i*sp:][:sp]
+				dst := j.big[((j.first+i)*g.BigChannels+cb)*bp:][:bp]
+				if index != nil {
+					scatterIndex(dst, src, index[k*sp:][:sp])
+					continue
+				}
+				for hs := t.hLo; hs < t.hHi; hs++ {
+					srow := src[hs*g.SmallW+t.wLo : hs*g.SmallW+t.wHi]
+					drow := dst[(hs*g.StrideH+t.offH)*g.BigW+t.wLo*g.StrideW+t.offW:]
+					if g.StrideW == 1 {
+						add(drow[:len(srow)], srow)
+					} else {
+						scatterAdd(drow, srow, g.StrideW)
 					}
 				}
 			}
 		}
-	})
+	}
 }
 
 // col2imBlockElems bounds the big planes one unit of col2im adds into, so

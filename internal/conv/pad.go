@@ -1,6 +1,9 @@
 package conv
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // Border says what the rows and columns that Pad adds around an image hold.
 // Every mode but BorderZeros copies a pixel of the image, chosen along each
@@ -117,13 +120,49 @@ func Source(b Border, i, before, n int) int {
 	return -1
 }
 
-// sources returns Source for every padded index of one axis.
-func sources(b Border, before, n, after int) []int {
-	s := make([]int, before+n+after)
-	for i := range s {
-		s[i] = Source(b, i, before, n)
+// appendSources appends Source for every padded index of one axis to s.
+func appendSources(s []int, b Border, before, n, after int) []int {
+	for i := range before + n + after {
+		s = append(s, Source(b, i, before, n))
 	}
 	return s
+}
+
+// padJob is one Pad or Fold: the padding, the images, and the source of
+// every padded row and column. Jobs are pooled, and their tables reused, so
+// that padding allocates nothing in steady state.
+type padJob[T Float] struct {
+	p              Padding
+	src, bias, dst []T
+	rows, cols     []int
+	fold           bool
+	done           sync.WaitGroup
+}
+
+var padJobs [2]sync.Pool
+
+// runPadJob pads src into dst, or folds it with bias when fold is set, on
+// all cores, one image plane per unit.
+func runPadJob[T Float](p Padding, src, bias, dst []T, fold bool) {
+	j, _ := poolOf[T](&padJobs).Get().(*padJob[T])
+	if j == nil {
+		j = new(padJob[T])
+	}
+	j.p, j.src, j.bias, j.dst, j.fold = p, src, bias, dst, fold
+	j.rows = appendSources(j.rows[:0], p.Border, p.Top, p.H, p.Bottom)
+	j.cols = appendSources(j.cols[:0], p.Border, p.Left, p.W, p.Right)
+	planes := p.Batch * p.Channels
+	parallelFor(planes, planes*len(j.rows)*len(j.cols), j, &j.done)
+	j.src, j.bias, j.dst = nil, nil, nil
+	poolOf[T](&padJobs).Put(j)
+}
+
+func (j *padJob[T]) do(lo, hi int) {
+	if j.fold {
+		j.foldPlanes(lo, hi)
+	} else {
+		j.padPlanes(lo, hi)
+	}
 }
 
 // Pad writes into dst the images of src padded as p says. src holds
@@ -135,29 +174,31 @@ func Pad[T Float](p Padding, src, dst []T) {
 	}
 	checkLen("src", len(src), p.Len())
 	checkLen("dst", len(dst), p.PaddedLen())
-	rows, cols := sources(p.Border, p.Top, p.H, p.Bottom), sources(p.Border, p.Left, p.W, p.Right)
+	runPadJob(p, src, nil, dst, false)
+}
+
+// padPlanes pads planes [lo, hi).
+func (j *padJob[T]) padPlanes(lo, hi int) {
+	p, rows, cols := j.p, j.rows, j.cols
 	plane, padded := p.H*p.W, len(rows)*len(cols)
-	planes := p.Batch * p.Channels
-	parallelFor(planes, planes*padded, func(lo, hi int) {
-		for q := lo; q < hi; q++ {
-			s, d := src[q*plane:][:plane], dst[q*padded:][:padded]
-			for i, r := range rows {
-				drow := d[i*len(cols):][:len(cols)]
-				if r < 0 {
-					clear(drow)
-					continue
-				}
-				srow := s[r*p.W:][:p.W]
-				copy(drow[p.Left:], srow)
-				for j, c := range cols[:p.Left] {
-					drow[j] = at(srow, c)
-				}
-				for j, c := range cols[p.Left+p.W:] {
-					drow[p.Left+p.W+j] = at(srow, c)
-				}
+	for q := lo; q < hi; q++ {
+		s, d := j.src[q*plane:][:plane], j.dst[q*padded:][:padded]
+		for i, r := range rows {
+			drow := d[i*len(cols):][:len(cols)]
+			if r < 0 {
+				clear(drow)
+				continue
+			}
+			srow := s[r*p.W:][:p.W]
+			copy(drow[p.Left:], srow)
+			for j, c := range cols[:p.Left] {
+				drow[j] = at(srow, c)
+			}
+			for j, c := range cols[p.Left+p.W:] {
+				drow[p.Left+p.W+j] = at(srow, c)
 			}
 		}
-	})
+	}
 }
 
 // at returns row[c], or zero for c < 0.
@@ -182,38 +223,40 @@ func Fold[T Float](p Padding, src, bias, dst []T) {
 	if bias != nil {
 		checkLen("bias", len(bias), p.Channels)
 	}
-	rows, cols := sources(p.Border, p.Top, p.H, p.Bottom), sources(p.Border, p.Left, p.W, p.Right)
+	runPadJob(p, src, bias, dst, true)
+}
+
+// foldPlanes folds planes [lo, hi).
+func (j *padJob[T]) foldPlanes(lo, hi int) {
+	p, rows, cols := j.p, j.rows, j.cols
 	plane, padded := p.H*p.W, len(rows)*len(cols)
-	planes := p.Batch * p.Channels
-	parallelFor(planes, planes*padded, func(lo, hi int) {
-		for q := lo; q < hi; q++ {
-			s, d := src[q*padded:][:padded], dst[q*plane:][:plane]
-			var b T
-			if bias != nil {
-				b = bias[q%p.Channels]
+	for q := lo; q < hi; q++ {
+		s, d := j.src[q*padded:][:padded], j.dst[q*plane:][:plane]
+		var b T
+		if j.bias != nil {
+			b = j.bias[q%p.Channels]
+		}
+		for i := range d {
+			d[i] = b
+		}
+		for i, r := range rows {
+			if r < 0 {
+				continue
 			}
-			for i := range d {
-				d[i] = b
+			srow, drow := s[i*len(cols):][:len(cols)], d[r*p.W:][:p.W]
+			for j, v := range srow[p.Left : p.Left+p.W] {
+				drow[j] += v
 			}
-			for i, r := range rows {
-				if r < 0 {
-					continue
+			for j, c := range cols[:p.Left] {
+				if c >= 0 {
+					drow[c] += srow[j]
 				}
-				srow, drow := s[i*len(cols):][:len(cols)], d[r*p.W:][:p.W]
-				for j, v := range srow[p.Left : p.Left+p.W] {
-					drow[j] += v
-				}
-				for j, c := range cols[:p.Left] {
-					if c >= 0 {
-						drow[c] += srow[j]
-					}
-				}
-				for j, c := range cols[p.Left+p.W:] {
-					if c >= 0 {
-						drow[c] += srow[p.Left+p.W+j]
-					}
+			}
+			for j, c := range cols[p.Left+p.W:] {
+				if c >= 0 {
+					drow[c] += srow[p.Left+p.W+j]
 				}
 			}
 		}
-	})
+	}
 }

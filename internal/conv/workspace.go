@@ -31,18 +31,19 @@ type buffer[T Float] struct{ data []T }
 
 var pools = [2]sync.Pool{}
 
-func poolOf[T Float]() *sync.Pool {
+// poolOf returns the pool of the pair that holds values for T.
+func poolOf[T Float](pair *[2]sync.Pool) *sync.Pool {
 	var zero T
 	if _, ok := any(zero).(float32); ok {
-		return &pools[0]
+		return &pair[0]
 	}
-	return &pools[1]
+	return &pair[1]
 }
 
 // getBuffer returns a scratch slice of length n from a pool; its contents are
 // undefined. Return it with putBuffer.
 func getBuffer[T Float](n int) *buffer[T] {
-	b, _ := poolOf[T]().Get().(*buffer[T])
+	b, _ := poolOf[T](&pools).Get().(*buffer[T])
 	if b == nil {
 		b = new(buffer[T])
 	}
@@ -53,7 +54,7 @@ func getBuffer[T Float](n int) *buffer[T] {
 	return b
 }
 
-func putBuffer[T Float](b *buffer[T]) { poolOf[T]().Put(b) }
+func putBuffer[T Float](b *buffer[T]) { poolOf[T](&pools).Put(b) }
 
 // plan is what the three passes share: the sizes of the folded GEMMs and
 // the workspace for one chunk of images.
@@ -65,17 +66,26 @@ type plan[T Float] struct {
 	cols, packed *buffer[T]
 }
 
+var plans [2]sync.Pool
+
+// newPlan returns a plan for g from a pool, with its workspace. Release it.
 func newPlan[T Float](g Geometry) *plan[T] {
-	p := &plan[T]{g: g, sp: g.smallPlane(), csg: g.SmallChannels / g.Groups, rowsG: g.colRows() / g.Groups, chunk: chunkImages(g)}
+	p, _ := poolOf[T](&plans).Get().(*plan[T])
+	if p == nil {
+		p = new(plan[T])
+	}
+	*p = plan[T]{g: g, sp: g.smallPlane(), csg: g.SmallChannels / g.Groups, rowsG: g.colRows() / g.Groups, chunk: chunkImages(g)}
 	p.cols = getBuffer[T](g.colRows() * p.chunk * p.sp)
 	p.packed = getBuffer[T](g.SmallChannels * p.chunk * p.sp)
 	return p
 }
 
-// release returns the workspace to its pool.
+// release returns the plan and its workspace to their pools.
 func (p *plan[T]) release() {
 	putBuffer(p.cols)
 	putBuffer(p.packed)
+	p.cols, p.packed = nil, nil
+	poolOf[T](&plans).Put(p)
 }
 
 // span returns how many images the chunk starting at image first holds, and

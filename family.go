@@ -91,51 +91,84 @@ func opType(n int, bias bool) hm.Type {
 	return hm.NewFnType(append(ts, t4)...)
 }
 
-// shapesOf converts InferShape's arguments, checking their count and ranks.
-func shapesOf(name string, arity int, inputs []gorgonia.DimSizer) ([]tensor.Shape, error) {
-	if len(inputs) != arity {
-		return nil, fmt.Errorf("%s: expected %d inputs, got %d", name, arity, len(inputs))
+// maxOperands is the most inputs an op of the family takes: an image, a
+// filter and a bias.
+const maxOperands = 3
+
+// operandShapes are the shapes of an op's inputs, nil past its arity. Ops
+// take them, and give their output's dims4, by value: Do's checks then
+// allocate nothing.
+type operandShapes [maxOperands]tensor.Shape
+
+// dims4 is the shape of an op's output: every op of the family returns 4-D
+// tensors.
+type dims4 [4]int
+
+// shape returns d as a tensor.Shape.
+func (d dims4) shape() tensor.Shape { return tensor.Shape{d[0], d[1], d[2], d[3]} }
+
+// is reports whether s is the shape d.
+func (d dims4) is(s tensor.Shape) bool {
+	return len(s) == 4 && s[0] == d[0] && s[1] == d[1] && s[2] == d[2] && s[3] == d[3]
+}
+
+// inferred returns InferShape's result from an outputShape method's.
+func inferred(d dims4, err error) (tensor.Shape, error) {
+	if err != nil {
+		return nil, err
 	}
-	shapes := make([]tensor.Shape, arity)
+	return d.shape(), nil
+}
+
+// shapesOf converts InferShape's arguments, checking their count and ranks.
+func shapesOf(name fmt.Stringer, arity int, inputs []gorgonia.DimSizer) (operandShapes, error) {
+	var shapes operandShapes
+	if len(inputs) != arity {
+		return shapes, fmt.Errorf("%s: expected %d inputs, got %d", name, arity, len(inputs))
+	}
 	for i, in := range inputs {
 		s, ok := in.(tensor.Shape)
 		if !ok {
-			return nil, fmt.Errorf("%s: input %d has no shape (got %T)", name, i, in)
+			return shapes, fmt.Errorf("%s: input %d has no shape (got %T)", name, i, in)
 		}
 		want := 4
 		if i == 2 {
 			want = 1
 		}
 		if s.Dims() != want {
-			return nil, fmt.Errorf("%s: input %d must be %d-D, got shape %v", name, i, want, s)
+			return shapes, fmt.Errorf("%s: input %d must be %d-D, got shape %v", name, i, want, s)
 		}
 		shapes[i] = s
 	}
 	return shapes, nil
 }
 
+// operandList holds an op's inputs, nil past its arity.
+type operandList [maxOperands]tensor.Tensor
+
 // tensorsOf checks the inputs of Do: their count, that they are dense
 // tensors of one float dtype, and their shapes. Views are materialised so
-// that the kernels see contiguous row-major data.
-func tensorsOf(name string, arity int, inputs []gorgonia.Value, shapes func([]tensor.Shape) (tensor.Shape, error)) ([]tensor.Tensor, tensor.Shape, error) {
-	if len(inputs) != arity {
-		return nil, nil, fmt.Errorf("%s: expected %d inputs, got %d", name, arity, len(inputs))
+// that the kernels see contiguous row-major data. name, the op's String, is
+// called only for an error.
+func tensorsOf(name func() string, arity int, inputs []gorgonia.Value, shapes func(operandShapes) (dims4, error)) (operandList, dims4, error) {
+	var ts operandList
+	var ss operandShapes
+	if len(inputs) != arity || arity > maxOperands {
+		return ts, dims4{}, fmt.Errorf("%s: expected %d inputs, got %d", name(), arity, len(inputs))
 	}
-	ts := make([]tensor.Tensor, arity)
-	ss := make([]tensor.Shape, arity)
 	for i, v := range inputs {
 		t, ok := v.(tensor.Tensor)
 		if !ok {
-			return nil, nil, fmt.Errorf("%s: input %d must be a tensor, got %T", name, i, v)
+			return ts, dims4{}, fmt.Errorf("%s: input %d must be a tensor, got %T", name(), i, v)
 		}
 		if t.Dtype() != tensor.Float32 && t.Dtype() != tensor.Float64 {
-			return nil, nil, fmt.Errorf("%s: input %d must be float32 or float64, got %v", name, i, t.Dtype())
+			return ts, dims4{}, fmt.Errorf("%s: input %d must be float32 or float64, got %v", name(), i, t.Dtype())
 		}
 		if t.Dtype() != inputs[0].Dtype() {
-			return nil, nil, fmt.Errorf("%s: input %d has dtype %v, input 0 has %v", name, i, t.Dtype(), inputs[0].Dtype())
+			return ts, dims4{}, fmt.Errorf("%s: input %d has dtype %v, input 0 has %v", name(), i, t.Dtype(), inputs[0].Dtype())
 		}
 		if t, ok = contiguous(t); !ok {
-			return nil, nil, fmt.Errorf("%s: input %d is a non-contiguous %T that cannot be materialised", name, i, v)
+			return ts, dims4{}, fmt.Errorf("%s: input %d is a non-contiguous %T that cannot be materialised", name(), i, v)
 		}
 		ts[i], ss[i] = t, t.Shape()
 	}
@@ -158,10 +191,10 @@ func contiguous(t tensor.Tensor) (tensor.Tensor, bool) {
 // operands checks the inputs of Do (see tensorsOf) and returns them with
 // the tensor to write the result into: prealloc, or a new tensor when
 // prealloc is nil (see outputOf).
-func operands(name string, arity int, prealloc gorgonia.Value, inputs []gorgonia.Value, shapes func([]tensor.Shape) (tensor.Shape, error)) ([]tensor.Tensor, tensor.Tensor, error) {
+func operands(name func() string, arity int, prealloc gorgonia.Value, inputs []gorgonia.Value, shapes func(operandShapes) (dims4, error)) (operandList, tensor.Tensor, error) {
 	ts, shape, err := tensorsOf(name, arity, inputs, shapes)
 	if err != nil {
-		return nil, nil, err
+		return ts, nil, err
 	}
 	out, err := outputOf(name, prealloc, shape, ts[0].Dtype())
 	return ts, out, err
@@ -169,13 +202,13 @@ func operands(name string, arity int, prealloc gorgonia.Value, inputs []gorgonia
 
 // outputOf returns prealloc when it has the right shape and dtype, or a new
 // tensor.
-func outputOf(name string, prealloc gorgonia.Value, shape tensor.Shape, dt tensor.Dtype) (tensor.Tensor, error) {
+func outputOf(name func() string, prealloc gorgonia.Value, shape dims4, dt tensor.Dtype) (tensor.Tensor, error) {
 	if prealloc == nil {
-		return tensor.New(tensor.WithShape(shape...), tensor.Of(dt)), nil
+		return tensor.New(tensor.WithShape(shape.shape()...), tensor.Of(dt)), nil
 	}
 	t, ok := prealloc.(tensor.Tensor)
-	if !ok || !t.Shape().Eq(shape) || t.Dtype() != dt || t.RequiresIterator() {
-		return nil, fmt.Errorf("%s: preallocated value must be a contiguous %v tensor of shape %v, got %v", name, dt, shape, prealloc)
+	if !ok || !shape.is(t.Shape()) || t.Dtype() != dt || t.RequiresIterator() {
+		return nil, fmt.Errorf("%s: preallocated value must be a contiguous %v tensor of shape %v, got %v", name(), dt, shape.shape(), prealloc)
 	}
 	return t, nil
 }
@@ -185,15 +218,16 @@ func floats[T conv.Float](t tensor.Tensor) []T {
 	if t == nil {
 		return nil
 	}
-	return t.Data().([]T)
-}
-
-// optional returns ts[i], or nil when there is no such input.
-func optional(ts []tensor.Tensor, i int) tensor.Tensor {
-	if i < len(ts) {
-		return ts[i]
+	if d, ok := t.(*tensor.Dense); ok { // its typed accessors, unlike Data, allocate nothing
+		var zero T
+		switch any(zero).(type) {
+		case float32:
+			return any(d.Float32s()).([]T)
+		case float64:
+			return any(d.Float64s()).([]T)
+		}
 	}
-	return nil
+	return t.Data().([]T)
 }
 
 // accumulate adds the value v into the gradient of n, as the LispMachine's

@@ -30,23 +30,23 @@ func (op convOp) Type() hm.Type { return opType(2, op.bias) }
 // InferShape checks the input shapes against the op's parameters and
 // returns the output shape.
 func (op convOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	shapes, err := shapesOf(op.String(), op.Arity(), inputs)
+	shapes, err := shapesOf(op, op.Arity(), inputs)
 	if err != nil {
 		return nil, err
 	}
-	return op.outputShape(shapes)
+	return inferred(op.outputShape(shapes))
 }
 
-func (op convOp) outputShape(s []tensor.Shape) (tensor.Shape, error) {
+func (op convOp) outputShape(s operandShapes) (dims4, error) {
 	x, w := s[0], s[1]
 	if x.Dims() != 4 || w.Dims() != 4 || x[2] != op.big[0] || x[3] != op.big[1] ||
 		w[1]*op.groups != x[1] || w[0]%op.groups != 0 || w[2] != op.kernel[0] || w[3] != op.kernel[1] {
-		return nil, fmt.Errorf("%v: input shape %v and filter shape %v do not fit the op", op, x, w)
+		return dims4{}, fmt.Errorf("%v: input shape %v and filter shape %v do not fit the op", op, x, w)
 	}
 	if op.bias && (s[2].Dims() != 1 || s[2][0] != w[0]) {
-		return nil, fmt.Errorf("%v: bias must have shape (%d), got %v", op, w[0], s[2])
+		return dims4{}, fmt.Errorf("%v: bias must have shape (%d), got %v", op, w[0], s[2])
 	}
-	return tensor.Shape{x[0], w[0], op.small[0], op.small[1]}, nil
+	return dims4{x[0], w[0], op.small[0], op.small[1]}, nil
 }
 
 // Do computes the convolution into a new tensor.
@@ -58,12 +58,12 @@ func (op convOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value
 }
 
 func (op convOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, out, err := operands(op.String(), op.Arity(), prealloc, inputs, op.outputShape)
+	ts, out, err := operands(op.String, op.Arity(), prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}
 	g := op.geometry(out.Shape()[0], out.Shape()[1], ts[0].Shape()[1])
-	x, w, b := ts[0], ts[1], optional(ts, 2)
+	x, w, b := ts[0], ts[1], ts[2]
 	switch out.Dtype() {
 	case tensor.Float32:
 		conv.Convolve(engine(), g, floats[float32](x), floats[float32](w), floats[float32](b), floats[float32](out))

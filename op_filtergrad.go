@@ -31,21 +31,21 @@ func (op filterGradOp) Type() hm.Type { return opType(2, false) }
 // InferShape checks the input shapes against the op's parameters and
 // returns the filter's shape.
 func (op filterGradOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	shapes, err := shapesOf(op.String(), op.Arity(), inputs)
+	shapes, err := shapesOf(op, op.Arity(), inputs)
 	if err != nil {
 		return nil, err
 	}
-	return op.outputShape(shapes)
+	return inferred(op.outputShape(shapes))
 }
 
-func (op filterGradOp) outputShape(s []tensor.Shape) (tensor.Shape, error) {
+func (op filterGradOp) outputShape(s operandShapes) (dims4, error) {
 	small, big := s[0], s[1]
 	if small.Dims() != 4 || big.Dims() != 4 || small[0] != big[0] ||
 		small[2] != op.small[0] || small[3] != op.small[1] || big[2] != op.big[0] || big[3] != op.big[1] ||
 		small[1]%op.groups != 0 || big[1]%op.groups != 0 {
-		return nil, fmt.Errorf("%v: shapes %v and %v do not fit the op", op, small, big)
+		return dims4{}, fmt.Errorf("%v: shapes %v and %v do not fit the op", op, small, big)
 	}
-	return tensor.Shape{small[1], big[1] / op.groups, op.kernel[0], op.kernel[1]}, nil
+	return dims4{small[1], big[1] / op.groups, op.kernel[0], op.kernel[1]}, nil
 }
 
 // Do computes the filter gradient into a new tensor.
@@ -59,7 +59,7 @@ func (op filterGradOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia
 }
 
 func (op filterGradOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, out, err := operands(op.String(), op.Arity(), prealloc, inputs, op.outputShape)
+	ts, out, err := operands(op.String, op.Arity(), prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}

@@ -45,12 +45,12 @@ func padding(mode PaddingMode, pads [4]int, n, c, h, w int) conv.Padding {
 }
 
 // checkPadding validates the padding of h×w images by mode, for the ops.
-func checkPadding(name string, mode PaddingMode, pads [4]int, h, w int) error {
+func checkPadding(name func() string, mode PaddingMode, pads [4]int, h, w int) error {
 	if mode < PaddingZeros || mode > PaddingReplicate {
-		return fmt.Errorf("%s: unknown padding mode %v", name, mode)
+		return fmt.Errorf("%s: unknown padding mode %v", name(), mode)
 	}
 	if err := padding(mode, pads, 0, 0, h, w).Validate(); err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: %w", name(), err)
 	}
 	return nil
 }
@@ -79,18 +79,18 @@ func (op padOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	return op.outputShape([]tensor.Shape{s})
+	return inferred(op.outputShape(operandShapes{s}))
 }
 
-func (op padOp) outputShape(s []tensor.Shape) (tensor.Shape, error) {
+func (op padOp) outputShape(s operandShapes) (dims4, error) {
 	x := s[0]
 	if x.Dims() != 4 {
-		return nil, fmt.Errorf("%v: input must be 4-D, got shape %v", op, x)
+		return dims4{}, fmt.Errorf("%v: input must be 4-D, got shape %v", op, x)
 	}
-	if err := checkPadding(op.String(), op.mode, op.pads, x[2], x[3]); err != nil {
-		return nil, err
+	if err := checkPadding(op.String, op.mode, op.pads, x[2], x[3]); err != nil {
+		return dims4{}, err
 	}
-	return tensor.Shape{x[0], x[1], op.pads[0] + x[2] + op.pads[1], op.pads[2] + x[3] + op.pads[3]}, nil
+	return dims4{x[0], x[1], op.pads[0] + x[2] + op.pads[1], op.pads[2] + x[3] + op.pads[3]}, nil
 }
 
 // ReturnsPtr is false: the output is a new value.
@@ -119,7 +119,7 @@ func (op padOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value)
 }
 
 func (op padOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, out, err := operands(op.String(), 1, prealloc, inputs, op.outputShape)
+	ts, out, err := operands(op.String, 1, prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}
@@ -187,33 +187,33 @@ func (op foldOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
 	if err != nil {
 		return nil, err
 	}
-	shapes := []tensor.Shape{s}
+	shapes := operandShapes{s}
 	if op.bias {
 		b, ok := inputs[1].(tensor.Shape)
 		if !ok {
 			return nil, fmt.Errorf("%v: the bias has no shape (got %v)", op, inputs[1])
 		}
-		shapes = append(shapes, b)
+		shapes[1] = b
 	}
-	return op.outputShape(shapes)
+	return inferred(op.outputShape(shapes))
 }
 
-func (op foldOp) outputShape(s []tensor.Shape) (tensor.Shape, error) {
+func (op foldOp) outputShape(s operandShapes) (dims4, error) {
 	x := s[0]
 	if x.Dims() != 4 {
-		return nil, fmt.Errorf("%v: input must be 4-D, got shape %v", op, x)
+		return dims4{}, fmt.Errorf("%v: input must be 4-D, got shape %v", op, x)
 	}
 	h, w := x[2]-op.pads[0]-op.pads[1], x[3]-op.pads[2]-op.pads[3]
 	if h < 0 || w < 0 {
-		return nil, fmt.Errorf("%v: input shape %v is smaller than the padding", op, x)
+		return dims4{}, fmt.Errorf("%v: input shape %v is smaller than the padding", op, x)
 	}
-	if err := checkPadding(op.String(), op.mode, op.pads, h, w); err != nil {
-		return nil, err
+	if err := checkPadding(op.String, op.mode, op.pads, h, w); err != nil {
+		return dims4{}, err
 	}
 	if op.bias && (s[1].Dims() != 1 || s[1][0] != x[1]) {
-		return nil, fmt.Errorf("%v: bias must have shape (%d), got %v", op, x[1], s[1])
+		return dims4{}, fmt.Errorf("%v: bias must have shape (%d), got %v", op, x[1], s[1])
 	}
-	return tensor.Shape{x[0], x[1], h, w}, nil
+	return dims4{x[0], x[1], h, w}, nil
 }
 
 // ReturnsPtr is false: the output is a new value.
@@ -246,13 +246,13 @@ func (op foldOp) UsePreallocDo(prealloc gorgonia.Value, inputs ...gorgonia.Value
 }
 
 func (op foldOp) do(prealloc gorgonia.Value, inputs []gorgonia.Value) (gorgonia.Value, error) {
-	ts, out, err := operands(op.String(), op.Arity(), prealloc, inputs, op.outputShape)
+	ts, out, err := operands(op.String, op.Arity(), prealloc, inputs, op.outputShape)
 	if err != nil {
 		return nil, err
 	}
 	s := out.Shape()
 	p := padding(op.mode, op.pads, s[0], s[1], s[2], s[3])
-	b := optional(ts, 1)
+	b := ts[1]
 	switch out.Dtype() {
 	case tensor.Float32:
 		conv.Fold(p, floats[float32](ts[0]), floats[float32](b), floats[float32](out))

@@ -135,38 +135,29 @@ func measure(l layer, dt string, minTime time.Duration) (*row, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.fwd, err = timeIt(minTime, fwd); err != nil {
-		return nil, err
-	}
 	fwdbwd, _, err := ours(l, dtype, true)
 	if err != nil {
 		return nil, err
 	}
-	if r.fwdbwd, err = timeIt(minTime, fwdbwd); err != nil {
+	gconv, err := mirroredConv(l, dtype, false)
+	if err != nil {
 		return nil, err
 	}
-	if r.gemm, err = timeIt(minTime, bareGEMM(l, dtype)); err != nil {
+	conv, err := mirroredConv(l, dtype, true)
+	if err != nil {
 		return nil, err
-	}
-	for _, c := range []struct {
-		ours bool
-		d    *time.Duration
-	}{{false, &r.gconv}, {true, &r.conv}} {
-		f, err := mirroredConv(l, dtype, c.ours)
-		if err != nil {
-			return nil, err
-		}
-		if *c.d, err = timeIt(minTime, f); err != nil {
-			return nil, err
-		}
 	}
 	zi, _, _, out, err := zeroInsertion(l, dtype)
 	if err != nil {
 		return nil, err
 	}
-	if r.zeroIns, err = timeIt(minTime, zi); err != nil {
+	// Every measurement of the row takes turns with the others (see
+	// timeRoundRobin), so that the ratios between them hold on a busy machine.
+	ds, err := timeRoundRobin(minTime, fwd, fwdbwd, bareGEMM(l, dtype), gconv, conv, zi)
+	if err != nil {
 		return nil, err
 	}
+	r.fwd, r.fwdbwd, r.gemm, r.gconv, r.conv, r.zeroIns = ds[0], ds[1], ds[2], ds[3], ds[4], ds[5]
 	// Both methods start from the same seeded x and w: their results must agree.
 	r.zeroInsDiff = maxDiff(y.Value().Data(), out.Value().Data())
 	return r, nil

@@ -17,40 +17,35 @@ import (
 // minTime in all, and returns the median time of one call: the median is
 // robust to the other work a shared machine does.
 func timeIt(minTime time.Duration, f func() error) (time.Duration, error) {
-	if err := f(); err != nil { // warm up: first-run allocations are not steady state
+	ds, err := timeRoundRobin(minTime, f)
+	if err != nil {
 		return 0, err
 	}
-	var runs []time.Duration
-	var total time.Duration
-	for len(runs) < 3 || (total < minTime && len(runs) < 1000) {
-		start := time.Now()
-		if err := f(); err != nil {
-			return 0, err
-		}
-		d := time.Since(start)
-		runs = append(runs, d)
-		total += d
-	}
-	slices.Sort(runs)
-	return runs[len(runs)/2], nil
+	return ds[0], nil
 }
 
 // timeRoundRobin is timeIt for several functions compared with each other:
-// it calls them in turn, one call each per round, until each has run at
-// least three times and for at least minTime, and returns the median time
-// of each. Taking turns call by call gives every function the same share of
-// whatever else the machine is doing, so that their ratios hold even when
-// the load drifts during the measurement.
+// it calls them in turn, one call each per round, and returns the median time
+// of each. A function leaves the rounds once it has run at least three times
+// and for at least minTime (or a thousand times), so that a slow one does not
+// keep the fast ones running, nor they it. Taking turns call by call gives
+// every function the same share of whatever else the machine is doing, so
+// that their ratios hold even when the load drifts during the measurement.
 func timeRoundRobin(minTime time.Duration, fs ...func() error) ([]time.Duration, error) {
 	runs := make([][]time.Duration, len(fs))
 	totals := make([]time.Duration, len(fs))
-	for _, f := range fs { // warm up
+	for _, f := range fs { // warm up: first-run allocations are not steady state
 		if err := f(); err != nil {
 			return nil, err
 		}
 	}
-	for round := 0; round < 3 || (slices.Min(totals) < minTime && round < 1000); round++ {
+	for busy := true; busy; {
+		busy = false
 		for i, f := range fs {
+			if len(runs[i]) >= 3 && (totals[i] >= minTime || len(runs[i]) >= 1000) {
+				continue
+			}
+			busy = true
 			start := time.Now()
 			if err := f(); err != nil {
 				return nil, err

@@ -37,6 +37,10 @@ var blasChoices = map[string]G.BLAS{
 	"fast":  fastblas.Implementation{},
 }
 
+// blasNotes are lines about the BLAS set-up that the tables print under
+// the machine's description (see blas_openblas.go).
+var blasNotes []string
+
 func main() {
 	minTime := flag.Duration("time", time.Second, "minimum time spent on each measurement")
 	dtypeList := flag.String("dtype", "float32,float64", "comma-separated dtypes to measure")
@@ -49,6 +53,9 @@ func main() {
 	if *gemm {
 		fmt.Printf("machine: %s, GOMAXPROCS %d, %s %s/%s, fastblas engine: %s\n",
 			cpuModel(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, fastblas.Engine())
+		for _, n := range blasNotes {
+			fmt.Println(n)
+		}
 		if err := runGEMM(os.Stdout, *minTime, strings.Split(*dtypeList, ","), *markdown); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
@@ -96,6 +103,9 @@ func run(w io.Writer, minTime time.Duration, dtypes []string, blasName, torchMod
 	threads := runtime.GOMAXPROCS(0)
 	fmt.Fprintf(w, "machine: %s, GOMAXPROCS %d, %s %s/%s\n", cpuModel(), threads, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "BLAS: %T (fastblas engine: %s)\n", G.WhichBLAS(), fastblas.Engine())
+	for _, n := range blasNotes {
+		fmt.Fprintln(w, n)
+	}
 
 	var rows []*row
 	for _, dt := range dtypes {

@@ -39,9 +39,14 @@ func timeRoundRobin(minTime time.Duration, fs ...func() error) ([]time.Duration,
 			return nil, err
 		}
 	}
-	for busy := true; busy; {
+	for round, busy := 0, true; busy; round++ {
 		busy = false
-		for i, f := range fs {
+		for j := range fs {
+			// Each round starts one function later, so that none always
+			// follows the same other (a BLAS's threads may still be busy, or
+			// the caches full of its data, when the next call starts).
+			i := (round + j) % len(fs)
+			f := fs[i]
 			if len(runs[i]) >= 3 && (totals[i] >= minTime || len(runs[i]) >= 1000) {
 				continue
 			}

@@ -67,7 +67,7 @@ func TestGEMMTable(t *testing.T) {
 	if err := runGEMM(&out, time.Millisecond, []string{"float32"}, true); err != nil {
 		t.Fatal(err)
 	}
-	for _, pass := range []string{"forward (TN", "input gradient (NN", "filter gradient (NT"} {
+	for _, pass := range []string{"forward (NN", "input gradient (NN", "filter gradient (NT"} {
 		line := ""
 		for _, l := range strings.Split(out.String(), "\n") {
 			if strings.Contains(l, "| tiny, "+pass) {

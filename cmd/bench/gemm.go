@@ -12,9 +12,9 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// product is one GEMM a layer needs: the forward (Wᵀ·X, A transposed), the
-// input gradient (W·dY columns, no transposes) or the filter gradient
-// (X·dY columnsᵀ, B transposed), each folded over the batch.
+// product is one GEMM a layer needs: the forward (Wᵀ·X, with Wᵀ stored: the
+// pass transposes the filter first), the input gradient (W·dY columns) or the
+// filter gradient (X·dY columnsᵀ, B transposed), each folded over the batch.
 type product struct {
 	l       layer
 	pass    string
@@ -28,7 +28,7 @@ func products() []product {
 	for _, l := range layers {
 		rows, cols, ch := l.cout*l.k*l.k, l.n*l.h*l.w, l.cin
 		ps = append(ps,
-			product{l, "forward", blas.Trans, blas.NoTrans, rows, cols, ch},
+			product{l, "forward", blas.NoTrans, blas.NoTrans, rows, cols, ch},
 			product{l, "input gradient", blas.NoTrans, blas.NoTrans, ch, cols, rows},
 			product{l, "filter gradient", blas.NoTrans, blas.Trans, ch, rows, cols},
 		)

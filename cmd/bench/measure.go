@@ -147,16 +147,16 @@ func mirroredConv(l layer, dt tensor.Dtype, ours bool) (func() error, error) {
 func bareGEMM(l layer, dt tensor.Dtype) func() error {
 	rng := rand.New(rand.NewPCG(5, 6))
 	m, n, k := l.gemmDims()
-	a := randomDense(rng, dt, []int{k, m}).Data()
+	a := randomDense(rng, dt, []int{m, k}).Data() // the filter transposed, as the forward pass uses it
 	b := randomDense(rng, dt, []int{k, n}).Data()
 	c := randomDense(rng, dt, []int{m, n}).Data()
 	impl := G.WhichBLAS()
 	return func() error {
 		switch a := a.(type) {
 		case []float32:
-			impl.Sgemm(blas.Trans, blas.NoTrans, m, n, k, 1, a, m, b.([]float32), n, 0, c.([]float32), n)
+			impl.Sgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b.([]float32), n, 0, c.([]float32), n)
 		case []float64:
-			impl.Dgemm(blas.Trans, blas.NoTrans, m, n, k, 1, a, m, b.([]float64), n, 0, c.([]float64), n)
+			impl.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b.([]float64), n, 0, c.([]float64), n)
 		default:
 			return fmt.Errorf("unsupported dtype %T", a)
 		}

@@ -40,7 +40,7 @@ func overhead[T Float](b *testing.B, impl BLAS, g Geometry) {
 	var fwd, gemmF, bwd, gemmB time.Duration
 	for b.Loop() {
 		fwd += timed(func() { Transposed(impl, g, small, filter, nil, big) })
-		gemmF += timed(func() { gemm(impl, blas.Trans, blas.NoTrans, m, n, k, 1, filter, m, a, n, 0, c, n) })
+		gemmF += timed(func() { gemm(impl, blas.NoTrans, blas.NoTrans, m, n, k, 1, filter, k, a, n, 0, c, n) }) // filter as Wᵀ
 		bwd += timed(func() {
 			Convolve(impl, g, big, filter, nil, small)
 			FilterGrad(impl, g, small, big, dw)

@@ -18,17 +18,34 @@ func Transposed[T Float](impl BLAS, g Geometry, small, filter, bias, big []T) {
 	}
 	p := newPlan[T](g)
 	defer p.release()
+	// The GEMM wants W_gᵀ: transposing the filter once per call costs one
+	// pass over it, and spares the GEMM its transposed operand, which
+	// gonum's GEMM reads 1.0 to 1.8 times slower on these products.
+	wt := p.filterT.data
+	for gr := 0; gr < g.Groups; gr++ {
+		transpose(filter[gr*p.csg*p.rowsG:][:p.csg*p.rowsG], p.csg, p.rowsG, wt[gr*p.rowsG*p.csg:])
+	}
 	for first := 0; first < g.Batch; first += p.chunk {
 		count, ld := p.span(first)
 		x := p.packSmall(small, first, count)
 		for gr := 0; gr < g.Groups; gr++ {
 			// cols_g (rowsG × ld) = W_gᵀ (rowsG × csg) · x_g (csg × ld)
-			gemm(impl, blas.Trans, blas.NoTrans, p.rowsG, ld, p.csg,
-				1, filter[gr*p.csg*p.rowsG:], p.rowsG,
+			gemm(impl, blas.NoTrans, blas.NoTrans, p.rowsG, ld, p.csg,
+				1, wt[gr*p.rowsG*p.csg:], p.csg,
 				x[gr*p.csg*ld:], ld,
 				0, p.cols.data[gr*p.rowsG*ld:], ld)
 		}
 		col2im(g, p.cols.data, first, count, big)
+	}
+}
+
+// transpose writes the rows×cols matrix src (row-major) into dst as its
+// cols×rows transpose.
+func transpose[T Float](src []T, rows, cols int, dst []T) {
+	for i := range rows {
+		for j, v := range src[i*cols : (i+1)*cols] {
+			dst[j*rows+i] = v
+		}
 	}
 }
 

@@ -189,7 +189,7 @@ func TestWorkspaceBytesBounded(t *testing.T) {
 	g := Geometry{Groups: 1, SmallChannels: 128, BigChannels: 64, SmallH: 7, SmallW: 7, BigH: 14, BigW: 14,
 		KernelH: 4, KernelW: 4, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1}
 	perImage := (g.colRows() + g.SmallChannels) * g.smallPlane() * 4
-	budget := maxColumnElems*4 + (maxColumnElems/g.colRows()+1)*g.SmallChannels*4 + 16*49*4
+	budget := maxColumnElems*4 + (maxColumnElems/g.colRows()+1)*g.SmallChannels*4 + g.FilterLen()*4 + 16*49*4
 	prev := 0
 	for _, n := range []int{1, 2, 8, 64, 1 << 10, 1 << 16} {
 		g.Batch = n
@@ -201,7 +201,7 @@ func TestWorkspaceBytesBounded(t *testing.T) {
 			t.Errorf("batch %d: workspace %d bytes shrank from %d", n, got, prev)
 		}
 		p := newPlan[float32](g)
-		if held := (len(p.cols.data)+len(p.packed.data))*4 + len(tapIndex(g, taps(g)))*4; held != got {
+		if held := (len(p.cols.data)+len(p.packed.data)+len(p.filterT.data))*4 + len(tapIndex(g, taps(g)))*4; held != got {
 			t.Errorf("batch %d: the passes hold %d bytes, WorkspaceBytes says %d", n, held, got)
 		}
 		p.release()

@@ -64,6 +64,7 @@ type plan[T Float] struct {
 	csg, rowsG   int // small channels and column rows per group
 	chunk        int // images per chunk
 	cols, packed *buffer[T]
+	filterT      *buffer[T] // the filter transposed, for Transposed's GEMM
 }
 
 var plans [2]sync.Pool
@@ -77,6 +78,7 @@ func newPlan[T Float](g Geometry) *plan[T] {
 	*p = plan[T]{g: g, sp: g.smallPlane(), csg: g.SmallChannels / g.Groups, rowsG: g.colRows() / g.Groups, chunk: chunkImages(g)}
 	p.cols = getBuffer[T](g.colRows() * p.chunk * p.sp)
 	p.packed = getBuffer[T](g.SmallChannels * p.chunk * p.sp)
+	p.filterT = getBuffer[T](g.FilterLen())
 	return p
 }
 
@@ -84,7 +86,8 @@ func newPlan[T Float](g Geometry) *plan[T] {
 func (p *plan[T]) release() {
 	putBuffer(p.cols)
 	putBuffer(p.packed)
-	p.cols, p.packed = nil, nil
+	putBuffer(p.filterT)
+	p.cols, p.packed, p.filterT = nil, nil, nil
 	poolOf[T](&plans).Put(p)
 }
 
@@ -131,13 +134,13 @@ func unpack[T Float](src []T, channels, plane, first, count int, dst []T) {
 
 // WorkspaceBytes is the most scratch memory, in bytes, that one pass over g
 // holds at once for elements of elemSize bytes: the column matrix of one
-// chunk of images, the chunk's small images packed for the folded GEMM, and
-// the table of tap offsets for narrow images. It is bounded by the chunk
-// size, not the batch: at most maxColumnElems column elements, or one
-// image's columns when a single image needs more.
+// chunk of images, the chunk's small images packed for the folded GEMM, the
+// filter transposed, and the table of tap offsets for narrow images. It is
+// bounded by the chunk size, not the batch: at most maxColumnElems column
+// elements, or one image's columns when a single image needs more.
 func WorkspaceBytes(g Geometry, elemSize int) int {
 	chunk, sp := chunkImages(g), g.smallPlane()
-	n := (g.colRows() + g.SmallChannels) * chunk * sp * elemSize
+	n := ((g.colRows()+g.SmallChannels)*chunk*sp + g.FilterLen()) * elemSize
 	if g.SmallW < narrowRows {
 		n += g.KernelH * g.KernelW * sp * 4
 	}

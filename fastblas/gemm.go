@@ -190,7 +190,8 @@ func serial[T float32 | float64](kern *kernel[T], p problem[T]) {
 		roundUp(min(kern.nc, p.n), nr)*kcMax,
 		mr*nr)
 	defer putWorkspace(ws)
-	t := tile[T]{ldc: p.ldc, alpha: p.alpha, beta: p.beta, acc: ws.acc}
+	t := &ws.tile // in the pooled workspace: the kernels take its address, which would put a local on the heap
+	*t = tile[T]{ldc: p.ldc, alpha: p.alpha, beta: p.beta, acc: ws.acc}
 	for jc := 0; jc < p.n; jc += kern.nc {
 		nb := min(kern.nc, p.n-jc)
 		for pc := 0; pc < p.k; pc += kern.kc {
@@ -217,9 +218,9 @@ func serial[T float32 | float64](kern *kernel[T], p problem[T]) {
 						t.full = t.rows == mr && t.cols == nr
 						t.c = p.c[(ic+ir)*p.ldc+jc+jr:]
 						if ir < full {
-							kern.fn(kb, p.a[pc*p.lda+ic+ir:], p.lda, bp, &t)
+							kern.fn(kb, p.a[pc*p.lda+ic+ir:], p.lda, bp, t)
 						} else {
-							kern.fn(kb, ws.a[(ir-full)*kb:], mr, bp, &t)
+							kern.fn(kb, ws.a[(ir-full)*kb:], mr, bp, t)
 						}
 					}
 				}

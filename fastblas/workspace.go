@@ -9,6 +9,7 @@ import "sync"
 // can be megabytes, too much to allocate and clear on every call.
 type workspace[T float32 | float64] struct {
 	a, b, acc []T
+	tile      tile[T]
 }
 
 var (
@@ -37,7 +38,10 @@ func getWorkspace[T float32 | float64](na, nb, nacc int) *workspace[T] {
 	return ws
 }
 
-func putWorkspace[T float32 | float64](ws *workspace[T]) { poolFor[T]().Put(ws) }
+func putWorkspace[T float32 | float64](ws *workspace[T]) {
+	ws.tile = tile[T]{} // drop the caller's C
+	poolFor[T]().Put(ws)
+}
 
 func grow[T float32 | float64](s []T, n int) []T {
 	if cap(s) < n {

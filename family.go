@@ -121,22 +121,22 @@ func inferred(d dims4, err error) (tensor.Shape, error) {
 }
 
 // shapesOf converts InferShape's arguments, checking their count and ranks.
-func shapesOf(name fmt.Stringer, arity int, inputs []gorgonia.DimSizer) (operandShapes, error) {
+func shapesOf(name func() string, arity int, inputs []gorgonia.DimSizer) (operandShapes, error) {
 	var shapes operandShapes
 	if len(inputs) != arity {
-		return shapes, fmt.Errorf("%s: expected %d inputs, got %d", name, arity, len(inputs))
+		return shapes, fmt.Errorf("%s: expected %d inputs, got %d", name(), arity, len(inputs))
 	}
 	for i, in := range inputs {
 		s, ok := in.(tensor.Shape)
 		if !ok {
-			return shapes, fmt.Errorf("%s: input %d has no shape (got %T)", name, i, in)
+			return shapes, fmt.Errorf("%s: input %d has no shape (got %T)", name(), i, in)
 		}
 		want := 4
 		if i == 2 {
 			want = 1
 		}
 		if s.Dims() != want {
-			return shapes, fmt.Errorf("%s: input %d must be %d-D, got shape %v", name, i, want, s)
+			return shapes, fmt.Errorf("%s: input %d must be %d-D, got shape %v", name(), i, want, s)
 		}
 		shapes[i] = s
 	}

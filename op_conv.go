@@ -30,7 +30,7 @@ func (op convOp) Type() hm.Type { return opType(2, op.bias) }
 // InferShape checks the input shapes against the op's parameters and
 // returns the output shape.
 func (op convOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	shapes, err := shapesOf(op, op.Arity(), inputs)
+	shapes, err := shapesOf(op.String, op.Arity(), inputs)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func (op convTransposeOp) Type() hm.Type { return opType(2, op.bias) }
 // InferShape checks the input shapes against the op's parameters and
 // returns the output shape.
 func (op convTransposeOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	shapes, err := shapesOf(op, op.Arity(), inputs)
+	shapes, err := shapesOf(op.String, op.Arity(), inputs)
 	if err != nil {
 		return nil, err
 	}

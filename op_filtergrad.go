@@ -31,7 +31,7 @@ func (op filterGradOp) Type() hm.Type { return opType(2, false) }
 // InferShape checks the input shapes against the op's parameters and
 // returns the filter's shape.
 func (op filterGradOp) InferShape(inputs ...gorgonia.DimSizer) (tensor.Shape, error) {
-	shapes, err := shapesOf(op, op.Arity(), inputs)
+	shapes, err := shapesOf(op.String, op.Arity(), inputs)
 	if err != nil {
 		return nil, err
 	}

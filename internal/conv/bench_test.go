@@ -123,7 +123,7 @@ func BenchmarkColumnsFloat32(b *testing.B) {
 		})
 		b.Run("col2im/"+s.name, func(b *testing.B) {
 			for b.Loop() {
-				col2im(s.g, p.cols.data, 0, count, big)
+				col2im(s.g, p.cols.data, nil, 0, count, big)
 			}
 			b.ReportMetric(bytes*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
 		})

@@ -55,6 +55,7 @@ type columnJob[T Float] struct {
 	index         []int32 // nil unless g.SmallW < narrowRows
 	indexMem      []int32 // index's memory, kept for the next job
 	big, cols     []T
+	bias          []T // col2im's starting values, one per big channel (nil: zero)
 	first, count  int
 	block, blocks int  // col2im's units: a block of images of one channel
 	scatter       bool // col2im, not im2col
@@ -81,7 +82,7 @@ func getColumnJob[T Float](g Geometry, big []T, first, count int, cols []T) *col
 
 // putColumnJob returns j to its pool, without the images it pointed to.
 func putColumnJob[T Float](j *columnJob[T]) {
-	j.big, j.cols = nil, nil
+	j.big, j.cols, j.bias = nil, nil, nil
 	poolOf[T](&columnJobs).Put(j)
 }
 
@@ -177,15 +178,17 @@ func gatherIndex[T Float](dst, src []T, index []int32) {
 	}
 }
 
-// col2im adds the columns in cols (laid out as im2col writes them) into
-// images [first, first+count) of big. The work is split into units of one big
-// channel and a block of images; a unit reads its rows of cols in order and
-// adds into planes small enough to stay in cache. Each big plane belongs to
-// one unit and receives its taps in a fixed order, so the sums do not depend
-// on GOMAXPROCS.
-func col2im[T Float](g Geometry, cols []T, first, count int, big []T) {
+// col2im sets images [first, first+count) of big to the sums of the columns
+// in cols (laid out as im2col writes them), each plane starting from its
+// channel's bias (zero when bias is nil). The work is split into units of
+// one big channel and a block of images; a unit sets its planes, small
+// enough to stay in cache, to the bias, then reads its rows of cols in order
+// and adds into them. Each big plane belongs to one unit and receives its
+// taps in a fixed order, so the sums do not depend on GOMAXPROCS.
+func col2im[T Float](g Geometry, cols, bias []T, first, count int, big []T) {
 	j := getColumnJob(g, big, first, count, cols)
 	defer putColumnJob(j)
+	j.bias = bias
 	sp, bp := g.smallPlane(), g.bigPlane()
 	j.scatter = true
 	j.block = max(1, min(count, col2imBlockElems/max(bp, 1)))
@@ -202,6 +205,16 @@ func (j *columnJob[T]) col2im(lo, hi int) {
 	for u := lo; u < hi; u++ {
 		cb, i0 := u/j.blocks, (u%j.blocks)*block
 		i1 := min(i0+block, count)
+		var b T
+		if j.bias != nil {
+			b = j.bias[cb]
+		}
+		for i := i0; i < i1; i++ {
+			dst := j.big[((j.first+i)*g.BigChannels+cb)*bp:][:bp]
+			for x := range dst {
+				dst[x] = b
+			}
+		}
 		for k, t := range ts {
 			row := j.cols[(cb*len(ts)+k)*ld:][:ld]
 			for i := i0; i < i1; i++ {

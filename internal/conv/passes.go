@@ -12,8 +12,8 @@ func Transposed[T Float](impl BLAS, g Geometry, small, filter, bias, big []T) {
 	checkLen("small", len(small), g.SmallLen())
 	checkLen("filter", len(filter), g.FilterLen())
 	checkLen("big", len(big), g.BigLen())
-	fillBias(big[:g.BigLen()], bias, g.BigChannels, g.bigPlane())
 	if g.SmallLen() == 0 || g.BigLen() == 0 {
+		fillBias(big[:g.BigLen()], bias, g.BigChannels, g.bigPlane())
 		return
 	}
 	p := newPlan[T](g)
@@ -35,7 +35,7 @@ func Transposed[T Float](impl BLAS, g Geometry, small, filter, bias, big []T) {
 				x[gr*p.csg*ld:], ld,
 				0, p.cols.data[gr*p.rowsG*ld:], ld)
 		}
-		col2im(g, p.cols.data, first, count, big)
+		col2im(g, p.cols.data, bias, first, count, big) // sets the chunk's images: no pass to clear them first
 	}
 }
 

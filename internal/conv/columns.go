@@ -28,11 +28,8 @@ type tap struct {
 	full       bool // every small position lands inside
 }
 
-// taps returns the kernel positions in row-major order, the order of the
-// column matrix's rows within a big channel.
-func taps(g Geometry) []tap { return appendTaps(nil, g) }
-
-// appendTaps appends the kernel positions of g to ts, as taps returns them.
+// appendTaps appends the kernel positions of g to ts in row-major order, the
+// order of the column matrix's rows within a big channel.
 func appendTaps(ts []tap, g Geometry) []tap {
 	for k := range g.KernelH * g.KernelW {
 		kh, kw := k/g.KernelW, k%g.KernelW
@@ -141,12 +138,10 @@ func (j *columnJob[T]) im2col(lo, hi int) {
 // cost more than the copying.
 const narrowRows = 16
 
-// tapIndex returns, for every tap and small position, the offset in a big
+// fillTapIndex returns, for every tap and small position, the offset in a big
 // plane that the position reads, or −1 where it falls outside: a table of
-// len(ts) rows of SmallH·SmallW offsets.
-func tapIndex(g Geometry, ts []tap) []int32 { return fillTapIndex(nil, g, ts) }
-
-// fillTapIndex is tapIndex writing into index's memory when it has the room.
+// len(ts) rows of SmallH·SmallW offsets, written into index's memory when it
+// has the room.
 func fillTapIndex(index []int32, g Geometry, ts []tap) []int32 {
 	sp := g.smallPlane()
 	if cap(index) < len(ts)*sp {

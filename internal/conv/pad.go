@@ -157,11 +157,11 @@ func runPadJob[T Float](p Padding, src, bias, dst []T, fold bool) {
 	poolOf[T](&padJobs).Put(j)
 }
 
-func (j *padJob[T]) do(lo, hi int) {
-	if j.fold {
-		j.foldPlanes(lo, hi)
+func (job *padJob[T]) do(lo, hi int) {
+	if job.fold {
+		job.foldPlanes(lo, hi)
 	} else {
-		j.padPlanes(lo, hi)
+		job.padPlanes(lo, hi)
 	}
 }
 
@@ -178,11 +178,11 @@ func Pad[T Float](p Padding, src, dst []T) {
 }
 
 // padPlanes pads planes [lo, hi).
-func (j *padJob[T]) padPlanes(lo, hi int) {
-	p, rows, cols := j.p, j.rows, j.cols
+func (job *padJob[T]) padPlanes(lo, hi int) {
+	p, rows, cols := job.p, job.rows, job.cols
 	plane, padded := p.H*p.W, len(rows)*len(cols)
 	for q := lo; q < hi; q++ {
-		s, d := j.src[q*plane:][:plane], j.dst[q*padded:][:padded]
+		s, d := job.src[q*plane:][:plane], job.dst[q*padded:][:padded]
 		for i, r := range rows {
 			drow := d[i*len(cols):][:len(cols)]
 			if r < 0 {
@@ -227,14 +227,14 @@ func Fold[T Float](p Padding, src, bias, dst []T) {
 }
 
 // foldPlanes folds planes [lo, hi).
-func (j *padJob[T]) foldPlanes(lo, hi int) {
-	p, rows, cols := j.p, j.rows, j.cols
+func (job *padJob[T]) foldPlanes(lo, hi int) {
+	p, rows, cols := job.p, job.rows, job.cols
 	plane, padded := p.H*p.W, len(rows)*len(cols)
 	for q := lo; q < hi; q++ {
-		s, d := j.src[q*padded:][:padded], j.dst[q*plane:][:plane]
+		s, d := job.src[q*padded:][:padded], job.dst[q*plane:][:plane]
 		var b T
-		if j.bias != nil {
-			b = j.bias[q%p.Channels]
+		if job.bias != nil {
+			b = job.bias[q%p.Channels]
 		}
 		for i := range d {
 			d[i] = b

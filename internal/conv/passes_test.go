@@ -201,7 +201,7 @@ func TestWorkspaceBytesBounded(t *testing.T) {
 			t.Errorf("batch %d: workspace %d bytes shrank from %d", n, got, prev)
 		}
 		p := newPlan[float32](g)
-		if held := (len(p.cols.data)+len(p.packed.data)+len(p.filterT.data))*4 + len(tapIndex(g, taps(g)))*4; held != got {
+		if held := (len(p.cols.data)+len(p.packed.data)+len(p.filterT.data))*4 + len(fillTapIndex(nil, g, appendTaps(nil, g)))*4; held != got {
 			t.Errorf("batch %d: the passes hold %d bytes, WorkspaceBytes says %d", n, held, got)
 		}
 		p.release()

@@ -39,16 +39,6 @@ func Transposed[T Float](impl BLAS, g Geometry, small, filter, bias, big []T) {
 	}
 }
 
-// transpose writes the rows×cols matrix src (row-major) into dst as its
-// cols×rows transpose.
-func transpose[T Float](src []T, rows, cols int, dst []T) {
-	for i := range rows {
-		for j, v := range src[i*cols : (i+1)*cols] {
-			dst[j*rows+i] = v
-		}
-	}
-}
-
 // Convolve computes the convolution big → small, the adjoint of Transposed
 // for the same filter:
 //

@@ -42,21 +42,24 @@ func appendTaps(ts []tap, g Geometry) []tap {
 	return ts
 }
 
-// columnJob is one im2col or col2im over a chunk of images, with what both
-// need: the taps of the kernel, the offset table for narrow images, and the
-// WaitGroup of its workers. Jobs are pooled, and their tables reused, so
+// columnJob is one im2col or col2im over a chunk of images, with what they
+// need: the taps of the kernel, im2col's offset table for narrow images,
+// col2im's runs, and the WaitGroup of its workers. Jobs are pooled, and their tables reused, so
 // that a pass allocates nothing in steady state.
 type columnJob[T Float] struct {
 	g             Geometry
 	ts            []tap
-	index         []int32 // nil unless g.SmallW < narrowRows
+	index         []int32 // im2col's, nil unless g.SmallW < narrowRows
 	indexMem      []int32 // index's memory, kept for the next job
 	big, cols     []T
-	bias          []T // col2im's starting values, one per big channel (nil: zero)
+	bias          []T         // col2im's starting values, one per big channel (nil: zero)
+	runs          []run       // col2im's runs over a big plane (wide images)
+	gather        gatherTable // col2im's taps of each big position (narrow images)
 	first, count  int
 	block, blocks int  // col2im's units: a block of images of one channel
 	scatter       bool // col2im, not im2col
 	done          sync.WaitGroup
+	old           bool
 }
 
 var columnJobs [2]sync.Pool
@@ -69,11 +72,6 @@ func getColumnJob[T Float](g Geometry, big []T, first, count int, cols []T) *col
 	}
 	j.g, j.big, j.first, j.count, j.cols = g, big, first, count, cols
 	j.ts = appendTaps(j.ts[:0], g)
-	j.index = nil
-	if g.SmallW < narrowRows {
-		j.indexMem = fillTapIndex(j.indexMem, g, j.ts)
-		j.index = j.indexMem
-	}
 	return j
 }
 
@@ -98,6 +96,11 @@ func im2col[T Float](g Geometry, big []T, first, count int, cols []T) {
 	j := getColumnJob(g, big, first, count, cols)
 	defer putColumnJob(j)
 	rows := g.colRows()
+	j.index = nil
+	if g.SmallW < narrowRows {
+		j.indexMem = fillTapIndex(j.indexMem, g, j.ts)
+		j.index = j.indexMem
+	}
 	j.scatter = false
 	parallelFor(rows, rows*count*g.smallPlane(), j, &j.done)
 }
@@ -173,96 +176,9 @@ func gatherIndex[T Float](dst, src []T, index []int32) {
 	}
 }
 
-// col2im sets images [first, first+count) of big to the sums of the columns
-// in cols (laid out as im2col writes them), each plane starting from its
-// channel's bias (zero when bias is nil). The work is split into units of
-// one big channel and a block of images; a unit sets its planes, small
-// enough to stay in cache, to the bias, then reads its rows of cols in order
-// and adds into them. Each big plane belongs to one unit and receives its
-// taps in a fixed order, so the sums do not depend on GOMAXPROCS.
-func col2im[T Float](g Geometry, cols, bias []T, first, count int, big []T) {
-	j := getColumnJob(g, big, first, count, cols)
-	defer putColumnJob(j)
-	j.bias = bias
-	sp, bp := g.smallPlane(), g.bigPlane()
-	j.scatter = true
-	j.block = max(1, min(count, col2imBlockElems/max(bp, 1)))
-	j.blocks = (count + j.block - 1) / j.block
-	units := g.BigChannels * j.blocks
-	parallelFor(units, units*j.block*len(j.ts)*sp, j, &j.done)
-}
-
-// col2im adds units [lo, hi) of the column matrix into the big images.
-func (j *columnJob[T]) col2im(lo, hi int) {
-	g, ts, index, count, block := j.g, j.ts, j.index, j.count, j.block
-	sp, bp := g.smallPlane(), g.bigPlane()
-	ld := count * sp
-	for u := lo; u < hi; u++ {
-		cb, i0 := u/j.blocks, (u%j.blocks)*block
-		i1 := min(i0+block, count)
-		var b T
-		if j.bias != nil {
-			b = j.bias[cb]
-		}
-		for i := i0; i < i1; i++ {
-			dst := j.big[((j.first+i)*g.BigChannels+cb)*bp:][:bp]
-			for x := range dst {
-				dst[x] = b
-			}
-		}
-		for k, t := range ts {
-			row := j.cols[(cb*len(ts)+k)*ld:][:ld]
-			for i := i0; i < i1; i++ {
-				src := row[i*sp:][:sp]
-				dst := j.big[((j.first+i)*g.BigChannels+cb)*bp:][:bp]
-				if index != nil {
-					scatterIndex(dst, src, index[k*sp:][:sp])
-					continue
-				}
-				for hs := t.hLo; hs < t.hHi; hs++ {
-					srow := src[hs*g.SmallW+t.wLo : hs*g.SmallW+t.wHi]
-					drow := dst[(hs*g.StrideH+t.offH)*g.BigW+t.wLo*g.StrideW+t.offW:]
-					if g.StrideW == 1 {
-						add(drow[:len(srow)], srow)
-					} else {
-						scatterAdd(drow, srow, g.StrideW)
-					}
-				}
-			}
-		}
-	}
-}
-
-// col2imBlockElems bounds the big planes one unit of col2im adds into, so
-// that they stay in the first-level cache while every tap visits them.
-const col2imBlockElems = 4096
-
 // gather sets dst[j] = src[j·stride].
 func gather[T Float](dst, src []T, stride int) {
 	for j := range dst {
 		dst[j] = src[j*stride]
-	}
-}
-
-// scatterIndex adds src[j] into dst[index[j]] where index[j] is not negative.
-func scatterIndex[T Float](dst, src []T, index []int32) {
-	for j, o := range index[:len(src)] {
-		if o >= 0 {
-			dst[o] += src[j]
-		}
-	}
-}
-
-// add adds src into dst, which has the same length.
-func add[T Float](dst, src []T) {
-	for j, v := range src {
-		dst[j] += v
-	}
-}
-
-// scatterAdd adds src[j] into dst[j·stride].
-func scatterAdd[T Float](dst, src []T, stride int) {
-	for j, v := range src {
-		dst[j*stride] += v
 	}
 }

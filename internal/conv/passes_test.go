@@ -40,6 +40,7 @@ func testGeometries() []Geometry {
 	add(func(g *Geometry) { g.Groups, g.SmallChannels, g.BigChannels = 2, 4, 6 })
 	add(func(g *Geometry) { g.Groups, g.SmallChannels, g.BigChannels = 3, 3, 3 }) // depthwise
 	add(func(g *Geometry) { g.KernelH, g.KernelW = 1, 1 })
+	add(func(g *Geometry) { g.KernelH, g.KernelW = 5, 4 }) // more taps than col2im gathers in one round
 	add(func(g *Geometry) { g.KernelH, g.KernelW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft = 4, 4, 2, 2, 1, 1 })
 	add(func(g *Geometry) { g.SmallH, g.SmallW = 1, 1 })
 	add(func(g *Geometry) { g.Batch = 0 })
@@ -189,7 +190,7 @@ func TestWorkspaceBytesBounded(t *testing.T) {
 	g := Geometry{Groups: 1, SmallChannels: 128, BigChannels: 64, SmallH: 7, SmallW: 7, BigH: 14, BigW: 14,
 		KernelH: 4, KernelW: 4, StrideH: 2, StrideW: 2, DilationH: 1, DilationW: 1, PadTop: 1, PadLeft: 1}
 	perImage := (g.colRows() + g.SmallChannels) * g.smallPlane() * 4
-	budget := maxColumnElems*4 + (maxColumnElems/g.colRows()+1)*g.SmallChannels*4 + g.FilterLen()*4 + 16*49*4
+	budget := maxColumnElems*4 + (maxColumnElems/g.colRows()+1)*g.SmallChannels*4 + g.FilterLen()*4 + 16*49*4 + col2imTableBytes(g)
 	prev := 0
 	for _, n := range []int{1, 2, 8, 64, 1 << 10, 1 << 16} {
 		g.Batch = n
@@ -201,7 +202,7 @@ func TestWorkspaceBytesBounded(t *testing.T) {
 			t.Errorf("batch %d: workspace %d bytes shrank from %d", n, got, prev)
 		}
 		p := newPlan[float32](g)
-		if held := (len(p.cols.data)+len(p.packed.data)+len(p.filterT.data))*4 + len(fillTapIndex(nil, g, appendTaps(nil, g)))*4; held != got {
+		if held := (len(p.cols.data)+len(p.packed.data)+len(p.filterT.data))*4 + len(fillTapIndex(nil, g, appendTaps(nil, g)))*4 + col2imTableBytes(g); held != got {
 			t.Errorf("batch %d: the passes hold %d bytes, WorkspaceBytes says %d", n, held, got)
 		}
 		p.release()

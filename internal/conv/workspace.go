@@ -135,7 +135,8 @@ func unpack[T Float](src []T, channels, plane, first, count int, dst []T) {
 // WorkspaceBytes is the most scratch memory, in bytes, that one pass over g
 // holds at once for elements of elemSize bytes: the column matrix of one
 // chunk of images, the chunk's small images packed for the folded GEMM, the
-// filter transposed, and the table of tap offsets for narrow images. It is
+// filter transposed, the table of tap offsets for narrow images, and
+// col2im's table of runs (or taps by position). It is
 // bounded by the chunk size, not the batch: at most maxColumnElems column
 // elements, or one image's columns when a single image needs more.
 func WorkspaceBytes(g Geometry, elemSize int) int {
@@ -144,5 +145,5 @@ func WorkspaceBytes(g Geometry, elemSize int) int {
 	if g.SmallW < narrowRows {
 		n += g.KernelH * g.KernelW * sp * 4
 	}
-	return n
+	return n + col2imTableBytes(g)
 }

@@ -45,7 +45,7 @@ func testGeometries() []Geometry {
 	add(func(g *Geometry) { g.SmallH, g.SmallW = 1, 1 })
 	add(func(g *Geometry) { g.Batch = 0 })
 	add(func(g *Geometry) { g.Batch = 1 })
-	add(func(g *Geometry) { g.Batch, g.SmallH, g.SmallW = 70, 2, 3 }) // several folded chunks, last one short
+	add(func(g *Geometry) { g.Batch, g.SmallH, g.SmallW = 7, 28, 50 }) // folded chunks of three images, the last one short
 	add(func(g *Geometry) { g.SmallChannels, g.BigChannels, g.Groups = 1, 1, 1 })
 	add(func(g *Geometry) { g.PadTop, g.PadLeft = 2, 2 }) // padding leaves a 1x1 image
 	add(func(g *Geometry) { g.SmallH = 0 })
@@ -127,6 +127,18 @@ func nanSlice[T Float](n int) []T {
 		s[i] = T(math.NaN())
 	}
 	return s
+}
+
+// TestGeometriesFoldChunks checks that testGeometries keeps a case that the
+// passes split into several chunks of folded images with a short last one,
+// so that the chunking stays covered if its thresholds change.
+func TestGeometriesFoldChunks(t *testing.T) {
+	for _, g := range testGeometries() {
+		if c := chunkImages(g); c > 1 && g.Batch > 2*c && g.Batch%c != 0 {
+			return
+		}
+	}
+	t.Fatal("no test geometry has several folded chunks and a short last one")
 }
 
 func TestPassesFloat64(t *testing.T) { testPasses[float64](t, 1e-12) }

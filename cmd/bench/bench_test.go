@@ -97,7 +97,7 @@ func TestTimeRoundRobin(t *testing.T) {
 	var calls [2]int
 	fast := func() error { calls[0]++; return nil }
 	slow := func() error { calls[1]++; time.Sleep(2 * time.Millisecond); return nil }
-	medians, err := timeRoundRobin(5*time.Millisecond, fast, slow)
+	medians, err := timeRoundRobin(5*time.Millisecond, false, fast, slow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,16 @@ func TestTimeRoundRobin(t *testing.T) {
 		t.Errorf("medians = %v, want two, the second at least 2ms", medians)
 	}
 	boom := errors.New("boom")
-	if _, err := timeRoundRobin(time.Millisecond, fast, func() error { return boom }); !errors.Is(err, boom) {
+	if _, err := timeRoundRobin(time.Millisecond, false, fast, func() error { return boom }); !errors.Is(err, boom) {
 		t.Errorf("error = %v, want %v", err, boom)
+	}
+	// With settle, every timed call comes after an untimed one: twice the
+	// calls after the warm-up.
+	calls = [2]int{}
+	if _, err := timeRoundRobin(5*time.Millisecond, true, fast, slow); err != nil {
+		t.Fatal(err)
+	}
+	if calls[1] != 7 {
+		t.Errorf("settling: slow called %d times, want 7 (a warm-up and three turns of two calls)", calls[1])
 	}
 }

@@ -94,7 +94,7 @@ func runGEMM(w io.Writer, minTime time.Duration, dtypes []string, markdown bool)
 			for _, n := range names {
 				calls = append(calls, gemmCall(blasChoices[n], p, dtype))
 			}
-			medians, err := timeRoundRobin(minTime, calls...)
+			medians, err := timeRoundRobin(minTime, false, calls...)
 			if err != nil {
 				return err
 			}

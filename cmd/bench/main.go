@@ -162,8 +162,10 @@ func measure(l layer, dt string, minTime time.Duration) (*row, error) {
 		return nil, err
 	}
 	// Every measurement of the row takes turns with the others (see
-	// timeRoundRobin), so that the ratios between them hold on a busy machine.
-	ds, err := timeRoundRobin(minTime, fwd, fwdbwd, bareGEMM(l, dtype), gconv, conv, zi)
+	// timeRoundRobin), so that the ratios between them hold on a busy
+	// machine, and settles before its timed call, so that none pays for
+	// another's garbage.
+	ds, err := timeRoundRobin(minTime, true, fwd, fwdbwd, bareGEMM(l, dtype), gconv, conv, zi)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +233,8 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 		"workspace: the scratch memory the kernels hold at once (columns of a chunk of images).\n"+
 		"Conv2d: this module's Conv2d on the mirrored shape (the convolution the layer reverses), and gorgonia.Conv2d.\n"+
 		"zero-ins: zero insertion + gorgonia.Conv2d\n"+
-		"(largest difference from ConvTranspose2d's result: %.2g).\n", worst)
+		"(largest difference from ConvTranspose2d's result: %.2g).\n"+
+		"Go columns: medians of calls taking turns, each timed after an untimed call of its own.\n", worst)
 }
 
 // writeTable prints a header and rows as a Markdown table, or as aligned

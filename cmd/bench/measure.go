@@ -13,25 +13,23 @@ import (
 	ct "github.com/gorgonia-ext/convtranspose"
 )
 
-// timeIt calls f repeatedly, at least three times and for at least
-// minTime in all, and returns the median time of one call: the median is
-// robust to the other work a shared machine does.
-func timeIt(minTime time.Duration, f func() error) (time.Duration, error) {
-	ds, err := timeRoundRobin(minTime, f)
-	if err != nil {
-		return 0, err
-	}
-	return ds[0], nil
-}
-
-// timeRoundRobin is timeIt for several functions compared with each other:
-// it calls them in turn, one call each per round, and returns the median time
-// of each. A function leaves the rounds once it has run at least three times
-// and for at least minTime (or a thousand times), so that a slow one does not
-// keep the fast ones running, nor they it. Taking turns call by call gives
+// timeRoundRobin times functions compared with each other: it calls them in
+// turn, one call each per round, and returns the median time of one call of
+// each (the median is robust to the other work a shared machine does). A
+// function leaves the rounds once it has run at least three times and for at
+// least minTime (or a thousand times), so that a slow one does not keep the
+// fast ones running, nor they it. Taking turns call by call gives
 // every function the same share of whatever else the machine is doing, so
 // that their ratios hold even when the load drifts during the measurement.
-func timeRoundRobin(minTime time.Duration, fs ...func() error) ([]time.Duration, error) {
+//
+// With settle, each turn calls its function once more before the timed
+// call, untimed: what the function before left behind is then paid for
+// outside the time. That matters for functions that allocate: on the
+// TapeMachine every run allocates its values afresh, and zero insertion
+// leaves hundreds of megabytes behind a call, whose collection, and the
+// page faults of the memory the runtime hands back to the system meanwhile,
+// would otherwise land on whichever function comes next.
+func timeRoundRobin(minTime time.Duration, settle bool, fs ...func() error) ([]time.Duration, error) {
 	runs := make([][]time.Duration, len(fs))
 	totals := make([]time.Duration, len(fs))
 	for _, f := range fs { // warm up: first-run allocations are not steady state
@@ -51,6 +49,11 @@ func timeRoundRobin(minTime time.Duration, fs ...func() error) ([]time.Duration,
 				continue
 			}
 			busy = true
+			if settle {
+				if err := f(); err != nil {
+					return nil, err
+				}
+			}
 			start := time.Now()
 			if err := f(); err != nil {
 				return nil, err

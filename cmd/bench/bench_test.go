@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"gorgonia.org/tensor"
 )
 
 // tiny is a layer small enough to measure in a test.
@@ -121,5 +124,36 @@ func TestTimeRoundRobin(t *testing.T) {
 	}
 	if calls[1] != 7 {
 		t.Errorf("settling: slow called %d times, want 7 (a warm-up and three turns of two calls)", calls[1])
+	}
+}
+
+// TestOursBackward checks that the forward+backward graph computes the
+// gradients it is timed for, from the given output gradient r: the layer is
+// linear in x and in w, so ⟨∂x, x⟩ = ⟨∂w, w⟩ = ⟨r, y⟩.
+func TestOursBackward(t *testing.T) {
+	run, y, err := ours(tiny, tensor.Float64, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run(); err != nil {
+		t.Fatal(err)
+	}
+	g := y.Graph()
+	dot := func(a, b []float64) (s float64) {
+		for i := range a {
+			s += a[i] * b[i]
+		}
+		return s
+	}
+	want := dot(g.ByName("r")[0].Value().Data().([]float64), y.Value().Data().([]float64))
+	for _, name := range []string{"x", "w"} {
+		n := g.ByName(name)[0]
+		grad, err := n.Grad()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := dot(grad.Data().([]float64), n.Value().Data().([]float64)); math.Abs(got-want) > 1e-9*math.Abs(want) {
+			t.Errorf("⟨∂%s, %s⟩ = %v, want ⟨r, y⟩ = %v", name, name, got, want)
+		}
 	}
 }

@@ -228,7 +228,8 @@ func printTable(w io.Writer, rows []*row, torch, markdown bool) {
 	for _, r := range rows {
 		worst = math.Max(worst, r.zeroInsDiff)
 	}
-	fmt.Fprintf(w, "\nfwd: ConvTranspose2d forward on the TapeMachine; fwd+bwd adds the gradients of x and the filter.\n"+
+	fmt.Fprintf(w, "\nfwd: ConvTranspose2d forward on the TapeMachine; fwd+bwd adds the gradients of x and the filter\n"+
+		"from a given output gradient (as PyTorch's y.backward(r)).\n"+
 		"GEMM: the forward GEMM alone (the backward needs two of the same size); GFLOP/s of the forward.\n"+
 		"workspace: the scratch memory the kernels hold at once (columns of a chunk of images).\n"+
 		"Conv2d: this module's Conv2d on the mirrored shape (the convolution the layer reverses), and gorgonia.Conv2d.\n"+

@@ -116,9 +116,10 @@ func ours(l layer, dt tensor.Dtype, backward bool) (func() error, *G.Node, error
 		return nil, nil, err
 	}
 	if backward {
+		// The output's gradient is given, r, as PyTorch's y.backward(r)
+		// gives it: no cost function and its gradients in between.
 		r := input(g, randomDense(rng, dt, l.yShape()), "r")
-		cost := G.Must(G.Sum(G.Must(G.HadamardProd(y, r))))
-		if _, err := G.Grad(cost, x, w); err != nil {
+		if _, err := G.Backpropagate(G.Nodes{y}, G.Nodes{r}, G.Nodes{x, w}); err != nil {
 			return nil, nil, err
 		}
 	}

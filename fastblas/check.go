@@ -45,7 +45,7 @@ func newProblem[T float32 | float64](tA, tB blas.Transpose, m, n, k int, alpha T
 	if ldc < max(1, n) {
 		panic(badLdC)
 	}
-	p := problem[T]{aTrans, bTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	p := problem[T]{aTrans: aTrans, bTrans: bTrans, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc}
 	if m == 0 || n == 0 {
 		return p
 	}

@@ -30,8 +30,11 @@
 // micro-kernel keeps an mr×nr tile of C in vector registers while it runs
 // along kc with fused multiply-adds. Packing pads edge panels with zeros, so
 // the micro-kernel always runs full tiles; edge tiles are merged into C
-// through a scratch tile. Large products are split into at most GOMAXPROCS
-// stripes of whole tiles, one goroutine each; small ones run on the caller's
+// through a scratch tile. Large products are cut into stripes of whole tiles
+// (up to eight per goroutine) that up to GOMAXPROCS goroutines, the caller
+// among them, take in turn, so that a goroutine whose core is busy elsewhere
+// leaves its share to the others; when the stripes are columns, op(A) is
+// packed once for all of them first. Small products run on the caller's
 // goroutine.
 //
 // # Stability

@@ -112,13 +112,8 @@ func gemm[T float32 | float64](kern *kernel[T], p problem[T]) {
 	defer putParallelGemm(r)
 	r.kern, r.p, r.byRows = kern, p, byRows
 	r.tiles, r.step, r.stripes = tiles, step, chunks(p, byRows, tiles, workers)
-	// Stripes of columns each pack all of op(A) (unless it is read in
-	// place): with four or more stripes a worker, the workers pack it once,
-	// together, first. (With fewer, or when op(A) is larger than
-	// maxPrepackBytes, packing it block by block, each block used while it
-	// is in cache, was as fast or faster.)
-	packed := roundUp(p.m, kern.mr) * p.k
-	if !byRows && !p.aTrans && r.stripes >= 4*workers && packed*int(unsafe.Sizeof(p.alpha)) <= maxPrepackBytes {
+	if !byRows && sharesPackedA(kern, p, r.stripes, workers) {
+		packed := roundUp(p.m, kern.mr) * p.k
 		ws := getWorkspace[T](packed, 0, 0)
 		defer putWorkspace(ws)
 		r.p.packedA = ws.a[:packed]
@@ -182,6 +177,19 @@ func splitRows[T float32 | float64](kern *kernel[T], p problem[T], workers int) 
 }
 
 func ceilDiv(x, y int) int { return (x + y - 1) / y }
+
+// sharesPackedA reports whether the workers of a GEMM split into stripes of
+// columns, each of which would pack all of op(A), pack it once for all of
+// them first: when A is not transposed (a transposed A is read in place),
+// each worker has four or more stripes, and op(A) packed takes at most
+// maxPrepackBytes. (With fewer stripes, or a larger op(A), packing it block
+// by block, each block used while it is in cache, was as fast or faster.
+// splitRows still prices stripes of columns with op(A) packed once per
+// worker: counting the shared packing would turn the second DCGAN layer's
+// forward, 2048 rows, to stripes of columns, 10 % slower.)
+func sharesPackedA[T float32 | float64](kern *kernel[T], p problem[T], stripes, workers int) bool {
+	return !p.aTrans && stripes >= 4*workers && roundUp(p.m, kern.mr)*p.k*int(unsafe.Sizeof(p.alpha)) <= maxPrepackBytes
+}
 
 // maxPrepackBytes bounds the op(A) that gemm packs whole: the filter
 // gradient of the decoder layer, 64x16384, ran 5 % slower packed whole in

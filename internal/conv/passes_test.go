@@ -224,3 +224,36 @@ func TestWorkspaceBytesBounded(t *testing.T) {
 		t.Errorf("an image larger than the budget must still get its whole columns")
 	}
 }
+
+// TestPassesRandomGeometries runs the three passes on random geometries
+// against the reference: kernels up to 6x6 (more taps than col2im gathers in
+// one round), strides up to 4 (beyond the kernel too), dilations up to 3,
+// padding from −3 to 4, big sizes from 0 to past the kernel's reach, narrow
+// and wide images (the two ways col2im reads its columns), groups, batches.
+func TestPassesRandomGeometries(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pick := func(lo, hi int) int { return lo + rng.IntN(hi-lo+1) }
+	for range 300 {
+		groups := pick(1, 3)
+		g := Geometry{Batch: pick(1, 3), Groups: groups, SmallChannels: groups * pick(1, 2), BigChannels: groups * pick(1, 2),
+			SmallH: pick(1, 5), SmallW: pick(1, 8), KernelH: pick(1, 6), KernelW: pick(1, 6),
+			StrideH: pick(1, 4), StrideW: pick(1, 4), DilationH: pick(1, 3), DilationW: pick(1, 3),
+			PadTop: pick(-3, 4), PadLeft: pick(-3, 4)}
+		if rng.IntN(2) == 0 {
+			g.SmallW += shortRuns + narrowRows
+		}
+		g.BigH = max(0, (g.SmallH-1)*g.StrideH+(g.KernelH-1)*g.DilationH+1-2*g.PadTop+pick(-2, 3))
+		g.BigW = max(0, (g.SmallW-1)*g.StrideW+(g.KernelW-1)*g.DilationW+1-2*g.PadLeft+pick(-2, 3))
+		small, big := randSlice(rng, g.SmallLen()), randSlice(rng, g.BigLen())
+		filter, bias := randSlice(rng, g.FilterLen()), randSlice(rng, g.BigChannels)
+		gotBig := nanSlice[float64](g.BigLen())
+		Transposed(nil, g, small, filter, bias, gotBig)
+		assertClose(t, fmt.Sprintf("Transposed %+v", g), gotBig, refTransposed(g, small, filter, bias), 1e-12)
+		gotSmall := nanSlice[float64](g.SmallLen())
+		Convolve(nil, g, big, filter, nil, gotSmall)
+		assertClose(t, fmt.Sprintf("Convolve %+v", g), gotSmall, refConvolve(g, big, filter, nil), 1e-12)
+		gotFilter := nanSlice[float64](g.FilterLen())
+		FilterGrad(nil, g, small, big, gotFilter)
+		assertClose(t, fmt.Sprintf("FilterGrad %+v", g), gotFilter, refFilterGrad(g, small, big), 1e-12)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -426,6 +428,39 @@ func TestBatchNorm2dStats(t *testing.T) {
 		v /= float64(len(vals))
 		if math.Abs(mean[c]-mu) > 1e-12*mu || math.Abs(1/(inv[c]*inv[c])-v) > 1e-10*v {
 			t.Errorf("channel %d: mean %v, var %v; two passes give %v, %v", c, mean[c], 1/(inv[c]*inv[c]), mu, v)
+		}
+	}
+}
+
+// TestBatchNorm2dKernelsDeterministic checks that the kernels give the same
+// bits on one core and on four, on an input large enough to be split.
+func TestBatchNorm2dKernelsDeterministic(t *testing.T) {
+	g := bnGeometry{N: 8, C: 10, Plane: 500}
+	if g.size() < parallelValues {
+		t.Fatalf("input of %d values is too small to be split", g.size())
+	}
+	rng := rand.New(rand.NewPCG(9, 10))
+	x, dy := make([]float32, g.size()), make([]float32, g.size())
+	for i := range x {
+		x[i], dy[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+	}
+	scale, shift := make([]float32, g.C), make([]float32, g.C)
+	for c := range scale {
+		scale[c], shift[c] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+	}
+	run := func(procs int) (out [4][]float32) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		out = [4][]float32{make([]float32, g.size()), make([]float32, g.size()), make([]float32, g.C), make([]float32, g.C)}
+		bnForward(out[0], x, scale, shift, g, 1e-5)
+		bnInputGrad(out[1], x, scale, dy, g, 1e-5)
+		bnScaleGrad(out[2], x, dy, g, 1e-5)
+		bnShiftGrad(out[3], dy, g)
+		return out
+	}
+	one, four := run(1), run(4)
+	for i, name := range []string{"forward", "input gradient", "scale gradient", "shift gradient"} {
+		if !slices.Equal(one[i], four[i]) {
+			t.Errorf("%s differs between GOMAXPROCS 1 and 4", name)
 		}
 	}
 }

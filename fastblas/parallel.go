@@ -33,11 +33,7 @@ type parallelGemm[T float32 | float64] struct {
 var parallelGemms [2]sync.Pool // of *parallelGemm[float32] and [float64]
 
 func getParallelGemm[T float32 | float64]() *parallelGemm[T] {
-	pool := &parallelGemms[1]
-	if poolFor[T]() == &pool32 {
-		pool = &parallelGemms[0]
-	}
-	r, _ := pool.Get().(*parallelGemm[T])
+	r, _ := poolOf[T](&parallelGemms).Get().(*parallelGemm[T])
 	if r == nil {
 		r = new(parallelGemm[T])
 	}
@@ -49,11 +45,7 @@ func getParallelGemm[T float32 | float64]() *parallelGemm[T] {
 
 func putParallelGemm[T float32 | float64](r *parallelGemm[T]) {
 	r.p = problem[T]{} // drop the caller's matrices
-	pool := &parallelGemms[1]
-	if poolFor[T]() == &pool32 {
-		pool = &parallelGemms[0]
-	}
-	pool.Put(r)
+	poolOf[T](&parallelGemms).Put(r)
 }
 
 // help is work on a helper goroutine.

@@ -12,23 +12,21 @@ type workspace[T float32 | float64] struct {
 	tile      tile[T]
 }
 
-var (
-	pool32 sync.Pool // of *workspace[float32]
-	pool64 sync.Pool // of *workspace[float64]
-)
+var workspaces [2]sync.Pool // of *workspace[float32] and *workspace[float64]
 
-func poolFor[T float32 | float64]() *sync.Pool {
+// poolOf returns the pool of the pair that holds values for T.
+func poolOf[T float32 | float64](pair *[2]sync.Pool) *sync.Pool {
 	var zero T
 	if _, ok := any(zero).(float32); ok {
-		return &pool32
+		return &pair[0]
 	}
-	return &pool64
+	return &pair[1]
 }
 
 // getWorkspace returns a workspace whose buffers have at least the given
 // lengths. Their contents are unspecified.
 func getWorkspace[T float32 | float64](na, nb, nacc int) *workspace[T] {
-	ws, _ := poolFor[T]().Get().(*workspace[T])
+	ws, _ := poolOf[T](&workspaces).Get().(*workspace[T])
 	if ws == nil {
 		ws = new(workspace[T])
 	}
@@ -40,7 +38,7 @@ func getWorkspace[T float32 | float64](na, nb, nacc int) *workspace[T] {
 
 func putWorkspace[T float32 | float64](ws *workspace[T]) {
 	ws.tile = tile[T]{} // drop the caller's C
-	poolFor[T]().Put(ws)
+	poolOf[T](&workspaces).Put(ws)
 }
 
 func grow[T float32 | float64](s []T, n int) []T {

@@ -133,14 +133,12 @@ func appendRuns(runs []run, g Geometry, ts []tap, ld int) []run {
 				nv, ne := 0, 0
 				for k := k0; k < min(k0+len(valid), len(ts)); k++ {
 					t := ts[k]
-					qh, th := divmod(t.offH, g.StrideH)
-					qw, tw := divmod(t.offW, g.StrideW)
-					if th != rh || tw != rw || y-qh < t.hLo || y-qh >= t.hHi || t.wLo >= t.wHi {
+					if t.rh != rh || t.rw != rw || y-t.qh < t.hLo || y-t.qh >= t.hHi || t.wLo >= t.wHi {
 						continue
 					}
 					valid[nv] = k
 					nv++
-					ends[ne], ends[ne+1] = t.wLo+qw, t.wHi+qw
+					ends[ne], ends[ne+1] = t.wLo+t.qw, t.wHi+t.qw
 					ne += 2
 				}
 				runs = appendRowRuns(runs, g, ts, ld, hb, y, rw, valid[:nv], ends[:ne])
@@ -162,16 +160,14 @@ func appendRowRuns(runs []run, g Geometry, ts []tap, ld, hb, y, rw int, valid, e
 		r := run{dst: hb*g.BigW + x0*g.StrideW + rw, n: x1 - x0}
 		for _, k := range valid {
 			t := ts[k]
-			qh, _ := divmod(t.offH, g.StrideH)
-			qw, _ := divmod(t.offW, g.StrideW)
-			if x0 < t.wLo+qw || x1 > t.wHi+qw {
+			if x0 < t.wLo+t.qw || x1 > t.wHi+t.qw {
 				continue
 			}
 			if r.taps == maxRunTaps {
 				runs = append(runs, r)
 				r.taps = 0
 			}
-			r.src[r.taps] = k*ld + (y-qh)*g.SmallW + x0 - qw
+			r.src[r.taps] = k*ld + (y-t.qh)*g.SmallW + x0 - t.qw
 			r.taps++
 		}
 		if r.taps > 0 {

@@ -26,6 +26,9 @@ type tap struct {
 	hLo, hHi   int
 	wLo, wHi   int
 	full       bool // every small position lands inside
+	// The offsets as qh·StrideH + rh and qw·StrideW + rw, 0 ≤ rh < StrideH
+	// and 0 ≤ rw < StrideW (see appendRuns).
+	qh, rh, qw, rw int
 }
 
 // appendTaps appends the kernel positions of g to ts in row-major order, the
@@ -37,6 +40,8 @@ func appendTaps(ts []tap, g Geometry) []tap {
 		t.hLo, t.hHi = span(g.SmallH, g.StrideH, t.offH, g.BigH)
 		t.wLo, t.wHi = span(g.SmallW, g.StrideW, t.offW, g.BigW)
 		t.full = t.hLo == 0 && t.hHi == g.SmallH && t.wLo == 0 && t.wHi == g.SmallW
+		t.qh, t.rh = divmod(t.offH, g.StrideH)
+		t.qw, t.rw = divmod(t.offW, g.StrideW)
 		ts = append(ts, t)
 	}
 	return ts
